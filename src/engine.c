@@ -1,0 +1,548 @@
+/*
+ * Engine wiring and the main loop.  Everything here runs on the main
+ * thread's libev default loop: the data source, the staleness sweep, a
+ * status reader of the ring, --run-for, and the signal watchers (SIGINT
+ * and SIGTERM stop cleanly, SIGHUP reloads the reloadable settings,
+ * SIGUSR1 dumps state to the log).  Nothing on this loop blocks.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ev.h>
+
+#include "xarb.h"
+#include "config.h"
+#include "detect.h"
+#include "engine.h"
+#include "log.h"
+#include "metrics.h"
+#include "ring.h"
+#include "sim/pricegen.h"
+#include "symbols.h"
+#include "venues.h"
+#include "xmalloc.h"
+
+#define ENGINE_DEMO_PERIOD 0.001    /* s between demo batches */
+#define ENGINE_DEMO_BATCH_MAX 20000 /* ticks per batch, if we fell behind */
+#define ENGINE_DRAIN_PERIOD 0.1	    /* s between status-reader drains */
+
+struct engine {
+	const struct config *cfg; /* borrowed */
+	struct engine_opts opts;
+	struct ev_loop *loop; /* borrowed: the default loop */
+	struct symbols *symbols;
+	struct book *book;
+	struct ring *ring;
+	struct detect *detect;
+	struct metrics *metrics;
+	struct pricegen *gen; /* demo source, or NULL */
+	const char **bases;   /* owned array, borrowed strings */
+
+	struct ring_reader status_rd;
+	int status_rd_ok;
+
+	ev_timer demo_timer;
+	ev_timer sweep_timer;
+	ev_timer drain_timer;
+	ev_timer run_for_timer;
+	ev_signal sig_int, sig_term, sig_hup, sig_usr1;
+
+	int64_t start_ns;
+	int64_t demo_start_ns;
+	uint64_t demo_done;
+	unsigned demo_venues; /* number of enabled venues */
+	uint32_t venue_live;  /* bit per venue with data */
+	double status_interval;
+	double status_last;   /* ev_now of the last status callback */
+	uint64_t status_msgs; /* msgs at the last status callback */
+	double status_rate;
+	engine_status_cb status_cb;
+	void *status_arg;
+	int failed;
+
+	struct engine_stats stats;
+	struct metrics_hist stage[STAGE_COUNT];
+};
+
+int64_t
+engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec);
+}
+
+static void
+engine_register_metrics(struct engine *e)
+{
+	static const char *const stage_labels[STAGE_COUNT] = {
+		"stage=\"read\"",
+		"stage=\"frame\"",
+		"stage=\"parse\"",
+		"stage=\"book\"",
+		"stage=\"detect\"",
+		"stage=\"publish\"",
+		"stage=\"total\"",
+		"stage=\"exec\"",
+	};
+	const struct detect_stats *ds = detect_get_stats(e->detect);
+	unsigned s;
+
+	e->metrics = metrics_new();
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_msgs_total",
+	    "Quote updates applied to the book.", "", &e->stats.msgs);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_bad_msgs_total",
+	    "Messages dropped before the book.", "", &e->stats.bad_msgs);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_opps_total",
+	    "Opportunity events published.", "type=\"open\"", &ds->opens);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_opps_total",
+	    "Opportunity events published.", "type=\"update\"", &ds->updates);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_opps_total",
+	    "Opportunity events published.", "type=\"close\"", &ds->closes);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_ring_lost_total",
+	    "Ring events a reader lost to overrun.", "reader=\"status\"",
+	    &e->status_rd.lost);
+	for (s = 0; s < STAGE_COUNT; s++)
+		metrics_register_hist(e->metrics, "xarb_stage_latency_ns",
+		    "Per-stage latency of the market-data pipeline.",
+		    stage_labels[s], &e->stage[s]);
+}
+
+static int
+engine_new_source(struct engine *e, char **cause)
+{
+	struct pricegen_params gp;
+	const struct config *cfg = e->cfg;
+	unsigned v, i;
+
+	memset(&gp, 0, sizeof gp);
+	gp.ninst = symbols_count(e->symbols);
+	e->bases = xcalloc(gp.ninst, sizeof *e->bases);
+	for (i = 0; i < gp.ninst; i++)
+		e->bases[i] = symbols_base(e->symbols, (inst_id)i);
+	gp.bases = e->bases;
+	for (v = 0; v < VENUE_COUNT; v++) {
+		if (cfg->venue[v].enabled) {
+			gp.venues |= 1u << v;
+			e->demo_venues++;
+		}
+	}
+	gp.seed = (uint64_t)cfg->demo_seed;
+	gp.volatility_bps = cfg->demo_volatility_bps;
+	gp.dislocation_every_s = cfg->demo_dislocation_every_s;
+	gp.dislocation_bps = cfg->demo_dislocation_bps;
+	gp.dislocation_s = cfg->demo_dislocation_s;
+	if ((e->gen = pricegen_new(&gp, engine_now())) == NULL) {
+		xasprintf(cause, "demo: no enabled venue to simulate");
+		return (-1);
+	}
+	return (0);
+}
+
+struct engine *
+engine_new(const struct config *cfg, const struct engine_opts *opts,
+    char **cause)
+{
+	struct engine *e;
+	struct detect_params dp;
+
+	e = xcalloc(1, sizeof *e);
+	e->cfg = cfg;
+	e->opts = *opts;
+	if ((e->symbols = symbols_new(cfg, cause)) == NULL)
+		goto fail;
+	e->book = book_new(symbols_count(e->symbols));
+	if ((e->ring = ring_new((uint64_t)cfg->ring_slots)) == NULL) {
+		xasprintf(cause, "ring: cannot allocate %lld slots",
+		    (long long)cfg->ring_slots);
+		goto fail;
+	}
+	detect_params_from_config(&dp, cfg);
+	e->detect = detect_new(e->book, e->ring, &dp);
+	detect_set_publish_hist(e->detect, &e->stage[STAGE_PUBLISH]);
+	if (ring_reader_init(&e->status_rd, e->ring, RING_WAIT_SPIN) != 0) {
+		xasprintf(cause, "ring: no reader slot for the status reader");
+		goto fail;
+	}
+	e->status_rd_ok = 1;
+	engine_register_metrics(e);
+	if (opts->demo && engine_new_source(e, cause) != 0)
+		goto fail;
+	e->status_interval = (double)cfg->status_interval_s;
+	return (e);
+
+fail:
+	engine_free(e);
+	return (NULL);
+}
+
+static void
+engine_stop_watchers(struct engine *e)
+{
+	if (e->loop == NULL)
+		return;
+	ev_timer_stop(e->loop, &e->demo_timer);
+	ev_timer_stop(e->loop, &e->sweep_timer);
+	ev_timer_stop(e->loop, &e->drain_timer);
+	ev_timer_stop(e->loop, &e->run_for_timer);
+	ev_signal_stop(e->loop, &e->sig_int);
+	ev_signal_stop(e->loop, &e->sig_term);
+	ev_signal_stop(e->loop, &e->sig_hup);
+	ev_signal_stop(e->loop, &e->sig_usr1);
+}
+
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	engine_stop_watchers(e);
+	if (e->status_rd_ok)
+		ring_reader_fini(&e->status_rd);
+	pricegen_free(e->gen);
+	free(e->bases);
+	metrics_free(e->metrics);
+	detect_free(e->detect);
+	ring_free(e->ring);
+	book_free(e->book);
+	symbols_free(e->symbols);
+	free(e);
+}
+
+void
+engine_set_status_cb(struct engine *e, engine_status_cb cb, void *arg)
+{
+	e->status_cb = cb;
+	e->status_arg = arg;
+}
+
+struct ring *
+engine_ring(struct engine *e)
+{
+	return (e->ring);
+}
+
+struct book *
+engine_book(struct engine *e)
+{
+	return (e->book);
+}
+
+const struct symbols *
+engine_symbols(struct engine *e)
+{
+	return (e->symbols);
+}
+
+const struct engine_stats *
+engine_get_stats(const struct engine *e)
+{
+	return (&e->stats);
+}
+
+const struct metrics_hist *
+engine_stage_hist(const struct engine *e, enum metrics_stage s)
+{
+	return (&e->stage[s]);
+}
+
+void
+engine_on_update(struct engine *e, inst_id i, enum venue_id v,
+    const struct quote_update *u, int64_t read_ts)
+{
+	int64_t t_book, t_done;
+
+	book_apply(e->book, i, v, u, read_ts);
+	t_book = engine_now();
+	e->stats.events += detect_on_quote(e->detect, i, v, t_book, read_ts);
+	t_done = engine_now();
+	metrics_inc(&e->stats.msgs);
+	metrics_hist_record(&e->stage[STAGE_BOOK],
+	    (uint64_t)(t_book > read_ts ? t_book - read_ts : 0));
+	metrics_hist_record(&e->stage[STAGE_DETECT],
+	    (uint64_t)(t_done > t_book ? t_done - t_book : 0));
+	metrics_hist_record(&e->stage[STAGE_TOTAL],
+	    (uint64_t)(t_done > read_ts ? t_done - read_ts : 0));
+}
+
+/*
+ * Demo source: produces the ticks due since the start at [demo] rate per
+ * venue, in one batch per timer firing.
+ */
+static void
+engine_demo_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = container_of(w, struct engine, demo_timer);
+	struct pricegen_tick t;
+	int64_t now = engine_now(), due;
+	unsigned n = 0;
+
+	(void)loop;
+	(void)revents;
+	due = (int64_t)((double)(now - e->demo_start_ns) / (double)NS_PER_S *
+	    (double)e->cfg->demo_rate * e->demo_venues);
+	while ((int64_t)e->demo_done < due && n < ENGINE_DEMO_BATCH_MAX) {
+		now = engine_now();
+		pricegen_next(e->gen, now, &t);
+		e->venue_live |= 1u << t.venue;
+		engine_on_update(e, t.inst, t.venue, &t.u, now);
+		e->demo_done++;
+		n++;
+	}
+	if ((int64_t)e->demo_done < due) /* fell behind: do not spiral */
+		e->demo_done = (uint64_t)due;
+}
+
+static void
+engine_sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = container_of(w, struct engine, sweep_timer);
+
+	(void)loop;
+	(void)revents;
+	e->stats.events += detect_sweep(e->detect, engine_now());
+}
+
+/* Reads the ring like any consumer would, counting what it sees. */
+static void
+engine_drain(struct engine *e)
+{
+	struct opp_event ev;
+
+	while (ring_reader_next(&e->status_rd, &ev)) {
+		if (ev.type == OPP_OPEN)
+			e->stats.seen_open++;
+		else if (ev.type == OPP_UPDATE)
+			e->stats.seen_update++;
+		else if (ev.type == OPP_CLOSE)
+			e->stats.seen_close++;
+	}
+}
+
+static void
+engine_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = container_of(w, struct engine, drain_timer);
+	struct engine_status st;
+	double now = ev_now(loop);
+
+	(void)revents;
+	engine_drain(e);
+	if (e->status_cb == NULL || e->status_interval <= 0 ||
+	    now - e->status_last < e->status_interval)
+		return;
+	e->status_rate =
+	    (double)(e->stats.msgs - e->status_msgs) / (now - e->status_last);
+	e->status_last = now;
+	e->status_msgs = e->stats.msgs;
+	engine_get_status(e, &st);
+	e->status_cb(&st, e->status_arg);
+}
+
+static void
+engine_run_for_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = container_of(w, struct engine, run_for_timer);
+
+	(void)loop;
+	(void)revents;
+	log_info("engine: --run-for %.3g s elapsed, stopping", e->opts.run_for);
+	engine_stop(e);
+}
+
+static void
+engine_sig_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct engine *e = w->data;
+
+	(void)loop;
+	(void)revents;
+	log_info("engine: signal %d, stopping", w->signum);
+	engine_stop(e);
+}
+
+/* SIGHUP: re-read the file; apply the reloadable settings if it is good. */
+static void
+engine_sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct engine *e = w->data;
+	struct config_errors errs = { NULL, 0 };
+	struct config *nc;
+	struct detect_params dp;
+	unsigned i;
+
+	(void)loop;
+	(void)revents;
+	if (e->cfg->path == NULL) {
+		log_warn("reload: no config file to re-read");
+		return;
+	}
+	nc = config_new();
+	if (config_load(nc, e->cfg->path, &errs) != 0) {
+		for (i = 0; i < errs.n; i++)
+			log_error("reload: %s", errs.msg[i]);
+		log_warn("reload: %s has %u error(s); keeping the running "
+			 "settings",
+		    e->cfg->path, errs.n);
+		config_errors_clear(&errs);
+		config_free(nc);
+		return;
+	}
+	detect_params_from_config(&dp, nc);
+	detect_set_params(e->detect, &dp);
+	log_set_level(nc->log_level + e->opts.verbose > LOG_LEVEL_TRACE
+		? LOG_LEVEL_TRACE
+		: (enum log_level)(nc->log_level + e->opts.verbose));
+	if (log_open(nc->log_file) != 0)
+		log_warn("reload: log file %s: %s", nc->log_file,
+		    strerror(errno));
+	e->status_interval = (double)nc->status_interval_s;
+	config_free(nc);
+	log_info("reload: %s applied (detector thresholds, fees, log, "
+		 "status interval)",
+	    e->cfg->path);
+}
+
+static void
+engine_sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct engine *e = w->data;
+	char *buf, *line, *last;
+	size_t need;
+
+	(void)loop;
+	(void)revents;
+	need = metrics_render(e->metrics, NULL, 0) + 1;
+	if ((buf = malloc(need)) == NULL) {
+		log_warn("state dump: out of memory");
+		return;
+	}
+	metrics_render(e->metrics, buf, need);
+	log_info("state dump: %u open opportunities, ring head %llu",
+	    detect_open_count(e->detect),
+	    (unsigned long long)ring_head(e->ring));
+	/* One log line per metric line: a log line is at most 1 KiB. */
+	for (line = strtok_r(buf, "\n", &last); line != NULL;
+	     line = strtok_r(NULL, "\n", &last)) {
+		if (*line != '#')
+			log_info("state: %s", line);
+	}
+	free(buf);
+}
+
+void
+engine_stop(struct engine *e)
+{
+	if (e->loop != NULL)
+		ev_break(e->loop, EVBREAK_ALL);
+}
+
+static void
+engine_signal(struct engine *e, ev_signal *w,
+    void (*cb)(struct ev_loop *, ev_signal *, int), int sig)
+{
+	ev_signal_init(w, cb, sig);
+	w->data = e;
+	ev_signal_start(e->loop, w);
+}
+
+static void
+engine_start(struct engine *e)
+{
+	e->loop = ev_default_loop(EVFLAG_AUTO);
+	e->start_ns = engine_now();
+	e->status_last = ev_now(e->loop);
+	engine_signal(e, &e->sig_int, engine_sig_stop_cb, SIGINT);
+	engine_signal(e, &e->sig_term, engine_sig_stop_cb, SIGTERM);
+	engine_signal(e, &e->sig_hup, engine_sig_hup_cb, SIGHUP);
+	engine_signal(e, &e->sig_usr1, engine_sig_usr1_cb, SIGUSR1);
+	if (e->gen != NULL) {
+		e->demo_start_ns = e->start_ns;
+		ev_timer_init(&e->demo_timer, engine_demo_cb, 0.0,
+		    ENGINE_DEMO_PERIOD);
+		ev_timer_start(e->loop, &e->demo_timer);
+	}
+	ev_timer_init(&e->sweep_timer, engine_sweep_cb,
+	    (double)e->cfg->sweep_ms / 1000.0,
+	    (double)e->cfg->sweep_ms / 1000.0);
+	ev_timer_start(e->loop, &e->sweep_timer);
+	ev_timer_init(&e->drain_timer, engine_drain_cb, ENGINE_DRAIN_PERIOD,
+	    ENGINE_DRAIN_PERIOD);
+	ev_timer_start(e->loop, &e->drain_timer);
+	if (e->opts.run_for > 0) {
+		ev_timer_init(&e->run_for_timer, engine_run_for_cb,
+		    e->opts.run_for, 0.0);
+		ev_timer_start(e->loop, &e->run_for_timer);
+	}
+	/* Signals are handled from here on (tests wait for this line). */
+	log_info("engine: running: %u instruments, %s source",
+	    symbols_count(e->symbols), e->gen != NULL ? "demo" : "no");
+}
+
+int
+engine_run(struct engine *e)
+{
+	engine_start(e);
+	ev_run(e->loop, 0);
+	engine_stop_watchers(e);
+	e->stats.events +=
+	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());
+	engine_drain(e);
+	return (e->failed ? -1 : 0);
+}
+
+void
+engine_get_status(struct engine *e, struct engine_status *st)
+{
+	const struct detect_stats *ds = detect_get_stats(e->detect);
+	struct log_stats ls;
+	unsigned v;
+
+	memset(st, 0, sizeof *st);
+	st->uptime_s = (double)(engine_now() - e->start_ns) / (double)NS_PER_S;
+	st->msgs = e->stats.msgs;
+	st->msgs_per_s = e->status_rate;
+	for (v = 0; v < VENUE_COUNT; v++) {
+		if (!e->cfg->venue[v].enabled)
+			continue;
+		st->venues_enabled++;
+		st->venues_live += (e->venue_live >> v) & 1;
+	}
+	st->opens = ds->opens;
+	st->updates = ds->updates;
+	st->closes = ds->closes;
+	st->open_now = detect_open_count(e->detect);
+	st->ring_lost = e->status_rd.lost;
+	log_get_stats(&ls);
+	st->log_dropped = ls.dropped;
+	st->bad_msgs = e->stats.bad_msgs;
+	st->mode = e->opts.live ? "live" : "paper";
+}
+
+void
+engine_print_summary(struct engine *e, FILE *fp)
+{
+	struct engine_status st;
+
+	engine_get_status(e, &st);
+	fprintf(fp,
+	    "xarb: summary: seconds=%.1f venues_live=%u/%u msgs=%llu "
+	    "opps_open=%llu opps_update=%llu opps_close=%llu fills=0 "
+	    "dropped=%llu ring_lost=%llu bad_msgs=%llu detect_p99_ns=%llu "
+	    "total_p99_ns=%llu\n",
+	    st.uptime_s, st.venues_live, st.venues_enabled,
+	    (unsigned long long)st.msgs, (unsigned long long)st.opens,
+	    (unsigned long long)st.updates, (unsigned long long)st.closes,
+	    (unsigned long long)(st.ring_lost + st.log_dropped + st.bad_msgs),
+	    (unsigned long long)st.ring_lost, (unsigned long long)st.bad_msgs,
+	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_DETECT],
+		0.99),
+	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_TOTAL],
+		0.99));
+}

@@ -1,0 +1,376 @@
+/*
+ * xarb: command line, start-up order, run, and teardown in reverse.
+ *
+ *   xarb [-hVv] [-c file] [--headless] [--demo] [--paper | --live]
+ *        [--run-for seconds] [--check-config] [--show-config]
+ *   xarb decode venue [file]
+ *
+ * Exit status: 0 success, 1 runtime failure, 64 usage, 65 bad input
+ * data, 66 input missing, 69 feature not in this build, 78 bad config
+ * (see xarb(1)).
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xarb.h"
+#include "config.h"
+#include "engine.h"
+#include "log.h"
+#include "tui/tui.h"
+#include "venues.h"
+
+#ifndef XARB_CONF
+#define XARB_CONF "/etc/xarb.conf"
+#endif
+
+struct main_opts {
+	const char *config;
+	int headless;
+	int demo;
+	int paper;
+	int live;
+	double run_for;
+	int check_config;
+	int show_config;
+	int verbose;
+};
+
+enum {
+	OPT_HEADLESS = 256,
+	OPT_DEMO,
+	OPT_PAPER,
+	OPT_LIVE,
+	OPT_RUN_FOR,
+	OPT_CHECK_CONFIG,
+	OPT_SHOW_CONFIG,
+};
+
+static const struct option main_longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "headless", no_argument, NULL, OPT_HEADLESS },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "paper", no_argument, NULL, OPT_PAPER },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "run-for", required_argument, NULL, OPT_RUN_FOR },
+	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+	{ "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+main_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: xarb [-hVv] [-c file] [--headless] [--demo] [--paper | --live]\n"
+	    "            [--run-for seconds] [--check-config] [--show-config]\n"
+	    "       xarb decode venue [file]\n");
+}
+
+static void
+main_help(void)
+{
+	char venues[128];
+
+	main_usage(stdout);
+	printf(
+	    "\n"
+	    "Cross-exchange arbitrage detector for crypto perpetual futures.\n"
+	    "\n"
+	    "  -c, --config FILE   configuration file (default %s)\n"
+	    "      --headless      no dashboard: status lines to the log\n"
+	    "      --demo          offline: run against the built-in simulator\n"
+	    "      --paper         simulated fills (the default)\n"
+	    "      --live          real orders (needs API keys; see xarb(1))\n"
+	    "      --run-for SECS  stop after SECS seconds, print a summary\n"
+	    "      --check-config  validate the configuration and exit\n"
+	    "      --show-config   print the effective configuration and exit\n"
+	    "  -v, --verbose       more logging (repeat for more)\n"
+	    "  -V, --version       print the version and exit\n"
+	    "  -h, --help          print this help and exit\n"
+	    "\n"
+	    "  decode VENUE [FILE] print raw venue frames (one per line) as\n"
+	    "                      normalised JSON events\n"
+	    "\n"
+	    "Venues: %s\n"
+	    "Exit status: 0 ok, 1 runtime failure, 64 usage, 65 bad data,\n"
+	    "66 no input, 69 not in this build, 78 configuration error.\n",
+	    XARB_CONF, venues_list(venues, sizeof venues));
+}
+
+static int
+main_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "xarb: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	main_usage(stderr);
+	return (XARB_EXIT_USAGE);
+}
+
+/* xarb decode VENUE [FILE]: dispatch and argument checks. */
+static int
+main_decode(int argc, char **argv)
+{
+	char venues[128];
+	FILE *fp;
+	int v;
+
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("usage: xarb decode venue [file]\n"
+		       "Reads raw frames of VENUE, one per line (stdin without "
+		       "FILE), and prints one JSON object per normalised "
+		       "event.\nVenues: %s\n",
+		    venues_list(venues, sizeof venues));
+		return (XARB_EXIT_OK);
+	}
+	if (argc < 2 || argc > 3)
+		return (main_usage_error("decode: expected a venue and at "
+					 "most one file%s",
+		    ""));
+	if ((v = venues_lookup(argv[1])) == -1) {
+		fprintf(stderr,
+		    "xarb: decode: unknown venue \"%s\"; expected one of: %s\n",
+		    argv[1], venues_list(venues, sizeof venues));
+		return (XARB_EXIT_USAGE);
+	}
+	if (argc == 3 && strcmp(argv[2], "-") != 0) {
+		if ((fp = fopen(argv[2], "r")) == NULL) {
+			fprintf(stderr, "xarb: decode: %s: %s\n", argv[2],
+			    strerror(errno));
+			return (XARB_EXIT_NOINPUT);
+		}
+		fclose(fp);
+	}
+	fprintf(stderr,
+	    "xarb: decode: the %s frame parser is not in this build yet "
+	    "(it arrives with the venue adapters)\n",
+	    venues_name((unsigned)v));
+	return (XARB_EXIT_UNAVAILABLE);
+}
+
+static int
+main_parse_args(int argc, char **argv, struct main_opts *o)
+{
+	char *end;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:hVv", main_longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_HEADLESS:
+			o->headless = 1;
+			break;
+		case OPT_DEMO:
+			o->demo = 1;
+			break;
+		case OPT_PAPER:
+			o->paper = 1;
+			break;
+		case OPT_LIVE:
+			o->live = 1;
+			break;
+		case OPT_RUN_FOR:
+			errno = 0;
+			o->run_for = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || errno != 0 ||
+			    !(o->run_for > 0 && o->run_for <= 1e7))
+				return (main_usage_error("--run-for: expected "
+							 "seconds > 0, got "
+							 "\"%s\"",
+				    optarg));
+			break;
+		case OPT_CHECK_CONFIG:
+			o->check_config = 1;
+			break;
+		case OPT_SHOW_CONFIG:
+			o->show_config = 1;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'V':
+			printf("xarb %s\n", PACKAGE_VERSION);
+			exit(XARB_EXIT_OK);
+		case 'h':
+			main_help();
+			exit(XARB_EXIT_OK);
+		default:
+			main_usage(stderr);
+			return (XARB_EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		return (main_usage_error("unexpected argument \"%s\"",
+		    argv[optind]));
+	if (o->paper && o->live)
+		return (main_usage_error("--paper and --live exclude each "
+					 "other%s",
+		    ""));
+	return (0);
+}
+
+/* Loads the config; prints every error.  NULL on failure. */
+static struct config *
+main_load_config(const struct main_opts *o)
+{
+	struct config_errors errs = { NULL, 0 };
+	struct config *cfg = config_new();
+	const char *path = o->config;
+	unsigned i;
+
+	if (path == NULL && access(XARB_CONF, F_OK) == 0)
+		path = XARB_CONF;
+	if (path == NULL)
+		return (cfg); /* built-in defaults */
+	if (config_load(cfg, path, &errs) == 0)
+		return (cfg);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "xarb: %s\n", errs.msg[i]);
+	fprintf(stderr, "xarb: %s: %u error%s\n", path, errs.n,
+	    errs.n == 1 ? "" : "s");
+	config_errors_clear(&errs);
+	config_free(cfg);
+	return (NULL);
+}
+
+static void
+main_status_cb(const struct engine_status *st, void *arg)
+{
+	char line[512];
+
+	(void)arg;
+	tui_status_format(line, sizeof line, st);
+	log_info("status: %s", line);
+}
+
+/* Checks the mode flags against what this build can do. */
+static int
+main_check_mode(const struct main_opts *o, const struct config *cfg)
+{
+	unsigned v;
+
+	if (cfg->exec_mode == EXEC_MODE_LIVE && !o->live && !o->paper) {
+		fprintf(stderr,
+		    "xarb: %s: executor mode = live also needs "
+		    "--live on the command line\n",
+		    cfg->path != NULL ? cfg->path : "config");
+		return (XARB_EXIT_USAGE);
+	}
+	if (o->live) {
+		fprintf(stderr,
+		    "xarb: --live: live trading is not in this "
+		    "build yet (the executor is not built); "
+		    "nothing was sent\n");
+		return (XARB_EXIT_UNAVAILABLE);
+	}
+	if (!o->demo) {
+		for (v = 0; v < VENUE_COUNT; v++) {
+			if (!cfg->venue[v].enabled)
+				continue;
+			fprintf(stderr,
+			    "xarb: %s: not connected: this build has no "
+			    "network stack yet; run 'xarb --demo' for the "
+			    "offline simulator\n",
+			    venues_name(v));
+		}
+		return (XARB_EXIT_UNAVAILABLE);
+	}
+	return (0);
+}
+
+static int
+main_run(const struct main_opts *o, struct config *cfg)
+{
+	struct engine_opts eo;
+	struct engine *e;
+	char *cause = NULL;
+	int rv, level;
+
+	if (!o->headless)
+		fprintf(stderr,
+		    "xarb: the dashboard is not in this build yet; "
+		    "running headless\n");
+	fprintf(stderr,
+	    "xarb: the executor is not in this build yet: "
+	    "opportunities are detected and published, not "
+	    "traded\n");
+	level = cfg->log_level + o->verbose;
+	log_set_level(level > LOG_LEVEL_TRACE ? LOG_LEVEL_TRACE
+					      : (enum log_level)level);
+	if (log_open(cfg->log_file) != 0) {
+		fprintf(stderr, "xarb: log file %s: %s\n", cfg->log_file,
+		    strerror(errno));
+		return (XARB_EXIT_CONFIG);
+	}
+	if (log_start((unsigned)cfg->log_flush_ms) != 0) {
+		fprintf(stderr, "xarb: log thread: %s\n", strerror(errno));
+		return (XARB_EXIT_FAILURE);
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.demo = o->demo;
+	eo.headless = 1;
+	eo.live = o->live; /* --paper overrides mode = live */
+	eo.verbose = o->verbose;
+	eo.run_for = o->run_for;
+	if ((e = engine_new(cfg, &eo, &cause)) == NULL) {
+		log_error("start-up: %s", cause);
+		free(cause);
+		log_stop();
+		return (XARB_EXIT_CONFIG);
+	}
+	engine_set_status_cb(e, main_status_cb, NULL);
+	log_info("xarb %s: %s, %u instruments", PACKAGE_VERSION,
+	    o->demo ? "demo (in-memory venue simulator)" : "live data",
+	    (unsigned)cfg->symbols.n);
+	rv = engine_run(e);
+	log_stop();
+	engine_print_summary(e, stderr);
+	engine_free(e);
+	return (rv == 0 ? XARB_EXIT_OK : XARB_EXIT_FAILURE);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct main_opts o;
+	struct config *cfg;
+	int rv;
+
+	setlocale(LC_CTYPE, ""); /* never LC_NUMERIC: see STYLE.md 5.5 */
+	if (argc >= 2 && strcmp(argv[1], "decode") == 0)
+		return (main_decode(argc - 1, argv + 1));
+	memset(&o, 0, sizeof o);
+	if ((rv = main_parse_args(argc, argv, &o)) != 0)
+		return (rv);
+	if ((cfg = main_load_config(&o)) == NULL)
+		return (XARB_EXIT_CONFIG);
+	if (o.check_config) {
+		printf("xarb: %s: configuration OK\n",
+		    cfg->path != NULL ? cfg->path : "built-in defaults");
+		config_free(cfg);
+		return (XARB_EXIT_OK);
+	}
+	if (o.show_config) {
+		config_dump(cfg, stdout);
+		config_free(cfg);
+		return (XARB_EXIT_OK);
+	}
+	if ((rv = main_check_mode(&o, cfg)) == 0)
+		rv = main_run(&o, cfg);
+	config_free(cfg);
+	return (rv);
+}

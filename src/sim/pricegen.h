@@ -1,0 +1,65 @@
+/*
+ * Deterministic price paths for the venue simulator and the in-memory
+ * demo source: one random-walk mid price per instrument, a small
+ * persistent offset and spread per venue, funding rates with each
+ * venue's interval, and scheduled dislocations (one venue's price jumps
+ * for a while), so that detection has something real to find.  The same
+ * seed and the same sequence of calls always give the same ticks.
+ */
+#ifndef XARB_PRICEGEN_H
+#define XARB_PRICEGEN_H
+
+#include <stdint.h>
+
+#include "book.h"
+#include "types.h"
+
+struct pricegen_params {
+	unsigned ninst;
+	const char *const *bases; /* ninst base names, borrowed */
+	uint32_t venues;	  /* bit per enum venue_id to generate */
+	uint64_t seed;
+	double volatility_bps;	    /* per sqrt(second) */
+	double dislocation_every_s; /* mean gap; 0 disables */
+	double dislocation_bps;
+	double dislocation_s;
+};
+
+struct pricegen_tick {
+	inst_id inst;
+	enum venue_id venue;
+	struct quote_update u; /* canonical units, full snapshot */
+};
+
+/* A dislocation, as the generator scheduled it (ground truth for tests). */
+struct pricegen_dislocation {
+	inst_id inst;
+	enum venue_id venue;
+	int sign; /* +1: the venue trades rich (sell there), -1: cheap */
+	int64_t start;
+	int64_t end;
+};
+
+struct pricegen_stats {
+	uint64_t ticks;
+	uint64_t dislocations;
+};
+
+struct pricegen;
+
+/* Start-up only; NULL if no venue is selected or ninst is 0. */
+struct pricegen *pricegen_new(const struct pricegen_params *p, int64_t now);
+void pricegen_free(struct pricegen *g);
+
+/* The next tick, round-robin over instruments x venues, at time now (ns). */
+void pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t);
+
+/* The active dislocation, or NULL. */
+const struct pricegen_dislocation *pricegen_active(const struct pricegen *g);
+
+const struct pricegen_stats *pricegen_get_stats(const struct pricegen *g);
+
+/* A typical starting price for a base (BTC 50000, ...), in coins. */
+double pricegen_base_price(const char *base);
+
+#endif /* XARB_PRICEGEN_H */

@@ -1,0 +1,100 @@
+#!/bin/sh
+# The command line: help, version, exit codes, config errors with
+# FILE:LINE, --check-config and --show-config, the decode dispatch, and
+# the honest "not in this build" answers.
+. "${XARB_SRCDIR}/tests/lib.sh"
+
+expect_rc 0 "$XARB" --help
+expect_in "$T/out" "usage: xarb [-hVv] [-c file]"
+expect_in "$T/out" "decode VENUE [FILE]"
+expect_rc 0 "$XARB" --version
+grep -qE '^xarb [0-9]+\.[0-9]+\.[0-9]+$' "$T/out" || fail "version: $(cat "$T/out")"
+
+# Usage errors: 64.
+expect_rc 64 "$XARB" --no-such-option
+expect_in "$T/err" "usage:"
+expect_rc 64 "$XARB" --run-for ten
+expect_in "$T/err" '--run-for: expected seconds > 0, got "ten"'
+expect_rc 64 "$XARB" --run-for 0
+expect_rc 64 "$XARB" --paper --live
+expect_rc 64 "$XARB" stray-argument
+
+# Config errors: 78, every bad line reported as FILE:LINE.
+cat >"$T/bad.conf" <<'CONF'
+[detector]
+min_spread_bps = ten
+min_sprad_bps = 5
+[detectr]
+whatever = 1
+[ring]
+slots = 1000
+CONF
+expect_rc 78 "$XARB" --check-config -c "$T/bad.conf"
+expect_in "$T/err" "$T/bad.conf:2: min_spread_bps: expected a number 0-10000 (bps), got \"ten\""
+expect_in "$T/err" "$T/bad.conf:3: min_sprad_bps: unknown key in [detector]; did you mean min_spread_bps?"
+expect_in "$T/err" "$T/bad.conf:4: unknown section [detectr]; did you mean [detector]?"
+expect_in "$T/err" "$T/bad.conf:7: slots: expected a power of two, got \"1000\""
+expect_in "$T/err" "$T/bad.conf: 4 errors"
+grep -q whatever "$T/err" && fail "a key under an unknown section was reported"
+
+expect_rc 78 "$XARB" --check-config -c "$T/missing.conf"
+expect_in "$T/err" "$T/missing.conf: No such file or directory"
+
+# A good file, the shipped sample, and the effective dump round trip.
+cat >"$T/good.conf" <<'CONF'
+# comment
+[instruments]
+symbols = BTC ETH
+[detector]
+min_spread_bps = 12.5   # trailing comment
+[venue.okx]
+enabled = no
+CONF
+expect_rc 0 "$XARB" --check-config -c "$T/good.conf"
+expect_in "$T/out" "configuration OK"
+expect_rc 0 "$XARB" --show-config -c "$T/good.conf"
+cp "$T/out" "$T/dump.conf"
+expect_in "$T/dump.conf" "min_spread_bps = 12.5 # $T/good.conf:5"
+expect_in "$T/dump.conf" "symbols = BTC ETH # $T/good.conf:3"
+expect_rc 0 "$XARB" --check-config -c "$T/dump.conf"
+expect_rc 0 "$XARB" --show-config -c "$T/dump.conf"
+expect_in "$T/out" "min_spread_bps = 12.5"
+expect_rc 0 "$XARB" --check-config -c "$XARB_SRCDIR/etc/xarb.conf"
+
+# Secrets: a group-readable secrets file is refused.
+printf 'XARB_BYBIT_API_KEY=k\n' >"$T/secrets"
+chmod 640 "$T/secrets"
+printf '[executor]\nsecrets_file = %s\n' "$T/secrets" >"$T/sec.conf"
+expect_rc 78 "$XARB" --check-config -c "$T/sec.conf"
+expect_in "$T/err" "mode 640 lets others read it"
+grep -q "=k" "$T/err" && fail "a secret value reached an error message"
+chmod 600 "$T/secrets"
+expect_rc 0 "$XARB" --check-config -c "$T/sec.conf"
+
+# Live needs --live, and this build has no executor: nothing is sent.
+printf '[executor]\nmode = live\n' >"$T/live.conf"
+expect_rc 64 "$XARB" --demo -c "$T/live.conf" --run-for 1
+expect_in "$T/err" "executor mode = live also needs --live"
+expect_rc 69 "$XARB" --demo --live -c "$T/good.conf" --run-for 1
+expect_in "$T/err" "live trading is not in this build yet"
+
+# Without --demo there is no network stack yet: said per venue.
+expect_rc 69 "$XARB" -c "$T/good.conf"
+for v in bybit kucoin bitget hyperliquid paradex binance; do
+	expect_in "$T/err" "xarb: $v: not connected"
+done
+grep -q "xarb: okx:" "$T/err" && fail "a disabled venue was reported"
+expect_in "$T/err" "xarb --demo"
+
+# decode: dispatch and usage.
+expect_rc 64 "$XARB" decode
+expect_in "$T/err" "usage:"
+expect_rc 64 "$XARB" decode nosuchvenue
+expect_in "$T/err" 'unknown venue "nosuchvenue"; expected one of: bybit okx kucoin bitget hyperliquid paradex binance'
+expect_rc 66 "$XARB" decode bybit "$T/no-such-file"
+printf '{"topic":"tickers.BTCUSDT"}\n' >"$T/frames"
+expect_rc 69 "$XARB" decode okx "$T/frames"
+expect_in "$T/err" "okx frame parser is not in this build yet"
+expect_rc 0 "$XARB" decode --help
+expect_in "$T/out" "usage: xarb decode venue [file]"
+exit 0

@@ -1,0 +1,71 @@
+#!/bin/sh
+# xarb --demo end to end: a bounded headless run with its summary line,
+# then signals on a running engine (SIGUSR1 dump, SIGHUP reload good and
+# bad, SIGTERM clean stop).
+. "${XARB_SRCDIR}/tests/lib.sh"
+
+cat >"$T/demo.conf" <<CONF
+[demo]
+rate = 300
+dislocation_every_s = 0.5
+dislocation_s = 0.3
+dislocation_bps = 80
+[metrics]
+status_interval_s = 1
+[log]
+file = $T/xarb.log
+CONF
+
+expect_rc 0 "$XARB" --demo --headless --run-for 3 -c "$T/demo.conf"
+expect_in "$T/err" "xarb: summary: seconds=3."
+[ "$(summary_value venues_live "$T/err")" = "7/7" ] || fail "venues_live: $(cat "$T/err")"
+msgs=$(summary_value msgs "$T/err")
+open=$(summary_value opps_open "$T/err")
+close=$(summary_value opps_close "$T/err")
+[ "$msgs" -gt 4000 ] || fail "msgs=$msgs, expected ~6300"
+[ "$open" -gt 0 ] || fail "no opportunity opened in 3 s of dislocations"
+[ "$open" = "$close" ] || fail "opened $open, closed $close: shutdown must close all"
+[ "$(summary_value dropped "$T/err")" = 0 ] || fail "dropped: $(cat "$T/err")"
+[ "$(grep -c 'info: status: up ' "$T/xarb.log")" -ge 2 ] ||
+    fail "expected a status line each second: $(cat "$T/xarb.log")"
+# Without --headless it says the dashboard is absent and runs headless.
+expect_rc 0 "$XARB" --demo --run-for 0.5 -c "$T/demo.conf"
+expect_in "$T/err" "dashboard is not in this build yet"
+
+# Signals on a running engine (no timeout(1) wrapper: it would take the
+# signals; --run-for bounds the run and cleanup kills it).
+: >"$T/xarb.log"
+"$XARB" --demo --headless --run-for 50 -c "$T/demo.conf" \
+    >"$T/bg.out" 2>"$T/bg.err" &
+pid=$!
+BG_PIDS=$pid
+WAIT_LOG=$T/xarb.log
+wait_for 10 grep -q "engine: running: 3 instruments, demo source" "$T/xarb.log"
+
+kill -USR1 "$pid"
+wait_for 10 grep -q "state dump: .* open opportunities" "$T/xarb.log"
+wait_for 10 grep -q 'state: xarb_stage_latency_ns{stage="detect",quantile="0.99"}' "$T/xarb.log"
+
+cp "$T/demo.conf" "$T/demo.good"
+printf '[detector]\nmin_spread_bps = lots\n' >>"$T/demo.conf"
+kill -HUP "$pid"
+wait_for 10 grep -q "keeping the running settings" "$T/xarb.log"
+expect_in "$T/xarb.log" "reload: $T/demo.conf:11: min_spread_bps: expected a number"
+kill -0 "$pid" || fail "a bad reload killed the engine"
+
+cp "$T/demo.good" "$T/demo.conf"
+printf '[detector]\nmin_spread_bps = 15\n' >>"$T/demo.conf"
+kill -HUP "$pid"
+wait_for 10 grep -q "reload: $T/demo.conf applied" "$T/xarb.log"
+
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+BG_PIDS=""
+[ "$rc" -eq 0 ] || fail "SIGTERM: exit $rc: $(cat "$T/bg.err")"
+expect_in "$T/bg.err" "xarb: summary: seconds="
+expect_in "$T/xarb.log" "engine: signal 15, stopping"
+open=$(summary_value opps_open "$T/bg.err")
+close=$(summary_value opps_close "$T/bg.err")
+[ "$open" = "$close" ] || fail "after SIGTERM: opened $open, closed $close"
+exit 0

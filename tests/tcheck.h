@@ -1,0 +1,36 @@
+/*
+ * Shared helpers for the check(3) programs: paths into the source and
+ * build trees, scratch directories, and the common main().
+ */
+#ifndef XARB_TCHECK_H
+#define XARB_TCHECK_H
+
+#include <stddef.h>
+
+#include <check.h>
+
+/* $(abs_top_srcdir) / $(abs_top_builddir), overridable by environment. */
+const char *tcheck_srcdir(void);
+const char *tcheck_builddir(void);
+
+/*
+ * Makes a fresh scratch directory under $TMPDIR (or /tmp), removed by
+ * tcheck_rmdir().  Returns a static-lifetime string the caller frees.
+ */
+char *tcheck_mkdtemp(void);
+void tcheck_rmdir(char *dir);
+
+/* Writes text to dir/name with mode; returns the path (caller frees). */
+char *tcheck_write(const char *dir, const char *name, const char *text,
+    unsigned mode);
+
+/* Reads a whole file; returns NULL if unreadable (caller frees). */
+char *tcheck_read(const char *path);
+
+/* True when XARB_SLOW is set (valgrind): long tests scale down. */
+int tcheck_slow(void);
+
+/* Runs the suite with CK_ENV verbosity; returns the process exit code. */
+int tcheck_run(Suite *s);
+
+#endif /* XARB_TCHECK_H */
