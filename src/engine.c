@@ -539,7 +539,7 @@ engine_print_summary(struct engine *e, FILE *fp)
 	    st.uptime_s, st.venues_live, st.venues_enabled,
 	    (unsigned long long)st.msgs, (unsigned long long)st.opens,
 	    (unsigned long long)st.updates, (unsigned long long)st.closes,
-	    (unsigned long long)(st.ring_lost + st.log_dropped + st.bad_msgs),
+	    (unsigned long long)st.ring_lost + st.log_dropped + st.bad_msgs,
 	    (unsigned long long)st.ring_lost, (unsigned long long)st.bad_msgs,
 	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_DETECT],
 		0.99),

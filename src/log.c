@@ -343,7 +343,7 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	/* Room for 1023 characters and the newline; longer is cut. */
 	if (len > sizeof line - 1) {
 		len = sizeof line - 1;
-		memcpy(line + len - 3, "...", 3);
+		line[len - 3] = line[len - 2] = line[len - 1] = '.';
 	}
 	line[len++] = '\n';
 
@@ -423,6 +423,7 @@ fatal(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vfatal(1, fmt, ap);
+	va_end(ap); /* not reached */
 }
 
 void
@@ -432,4 +433,5 @@ fatalx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vfatal(0, fmt, ap);
+	va_end(ap); /* not reached */
 }

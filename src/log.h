@@ -16,6 +16,7 @@
 #define XARB_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "xarb.h"
@@ -28,8 +29,8 @@ enum log_level {
 	LOG_LEVEL_TRACE,
 };
 
-#define LOG_BUFFER_BYTES (256 * 1024)
-#define LOG_HOLD_BYTES (64 * 1024)
+#define LOG_BUFFER_BYTES ((size_t)256 * 1024)
+#define LOG_HOLD_BYTES ((size_t)64 * 1024)
 
 struct log_stats {
 	uint64_t lines;	  /* accepted into the buffer */

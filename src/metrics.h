@@ -74,13 +74,13 @@ metrics_hist_index(uint64_t v)
 {
 	unsigned e, shift;
 
-	if (v < 2 * METRICS_HIST_SUB)
+	if (v < (uint64_t)2 * METRICS_HIST_SUB)
 		return ((unsigned)v);
 	e = 63u - (unsigned)__builtin_clzll(v); /* >= 8 */
 	if (e >= METRICS_HIST_MAX_EXP)
 		return (METRICS_HIST_BUCKETS - 1);
 	shift = e - 7;
-	return (METRICS_HIST_SUB * (shift + 1) +
+	return ((unsigned)METRICS_HIST_SUB * (shift + 1) +
 	    (unsigned)((v >> shift) - METRICS_HIST_SUB));
 }
 

@@ -12,12 +12,12 @@ enum venue_quote { VENUE_QUOTE_USDT, VENUE_QUOTE_USD };
 struct venue_info {
 	const char *name;	/* lower case, as in [venue.NAME] */
 	const char *label;	/* for display */
-	enum venue_quote quote; /* what its perps are quoted in */
 	const char *url;	/* public market-data WebSocket */
 	const char *url_market; /* second stream (Binance), or NULL */
 	const char *url_rest;	/* REST base for metadata/tokens */
 	double taker_fee_bps;	/* lowest tier, protocols/README.md */
 	double maker_fee_bps;
+	enum venue_quote quote;	  /* what its perps are quoted in */
 	unsigned funding_minutes; /* usual interval; per symbol at run time */
 };
 

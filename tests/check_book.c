@@ -118,9 +118,11 @@ START_TEST(test_book_set_state_covers_one_venue)
 	}
 	book_set_state(b, VENUE_KUCOIN, QUOTE_STALE);
 	for (i = 0; i < 3; i++) {
-		ck_assert_uint_eq(book_quote(b, (inst_id)i, VENUE_KUCOIN)->state,
+		ck_assert_uint_eq(book_quote(b, (inst_id)i, VENUE_KUCOIN)
+				      ->state,
 		    QUOTE_STALE);
-		ck_assert_uint_eq(book_quote(b, (inst_id)i, VENUE_BITGET)->state,
+		ck_assert_uint_eq(book_quote(b, (inst_id)i, VENUE_BITGET)
+				      ->state,
 		    QUOTE_LIVE);
 	}
 }
@@ -169,8 +171,8 @@ torn_writer(void *arg)
 	uint64_t k;
 
 	memset(&u, 0, sizeof u);
-	u.mask = QU_TOP | QU_FUNDING | QU_FUNDING_MIN | QU_EXCH_TS |
-	    QU_NEXT_FUNDING;
+	u.mask =
+	    QU_TOP | QU_FUNDING | QU_FUNDING_MIN | QU_EXCH_TS | QU_NEXT_FUNDING;
 	for (k = 1; k <= t->n; k++) {
 		u.bid = (int64_t)k;
 		u.ask = (int64_t)k + 1;

@@ -29,37 +29,6 @@ static struct config *cfg2; /* a second config (reloads), may stay NULL */
 static struct config_errors errs;
 static char *dir;
 
-/*
- * Allocations a test makes are kept here and freed by teardown, so a
- * failed assertion leaks nothing under CK_FORK=no (valgrind).
- */
-static void *scratch[32];
-static unsigned nscratch;
-
-static void *
-keep(void *p)
-{
-	if (p != NULL) {
-		if (nscratch == nitems(scratch))
-			abort();
-		scratch[nscratch++] = p;
-	}
-	return (p);
-}
-
-static char *XARB_PRINTF(1, 2)
-kasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
-	va_end(ap);
-	return (keep(s));
-}
-
 static void
 setup(void)
 {
@@ -78,8 +47,7 @@ teardown(void)
 	cfg = NULL;
 	config_free(cfg2);
 	cfg2 = NULL;
-	while (nscratch > 0)
-		free(scratch[--nscratch]);
+	tcheck_free_kept();
 	tcheck_rmdir(dir);
 	dir = NULL;
 }
@@ -109,8 +77,7 @@ assert_errors(const struct config_errors *e, const char *const *want,
 {
 	unsigned i;
 
-	ck_assert_msg(e->n == n, "expected %u errors, got:%s", n,
-	    errs_text(e));
+	ck_assert_msg(e->n == n, "expected %u errors, got:%s", n, errs_text(e));
 	for (i = 0; i < n; i++)
 		ck_assert_str_eq(e->msg[i], want[i]);
 }
@@ -242,7 +209,7 @@ dump_text(const struct config *c)
 	ck_assert_ptr_nonnull(fp);
 	config_dump(c, fp);
 	ck_assert_int_eq(fclose(fp), 0);
-	return (keep(text));
+	return (tcheck_keep(text));
 }
 
 /* --- defaults --- */
@@ -401,31 +368,31 @@ END_TEST
 /* --- load: good input --- */
 
 static const char good_conf[] =
-    "# xarb test config\n"				      /* 1 */
-    "[instruments]\n"					      /* 2 */
-    "symbols = BTC, ETH PEPE\n"				      /* 3 */
-    "\n"						      /* 4 */
-    "[detector]\n"					      /* 5 */
-    "min_spread_bps = 25\n"				      /* 6 */
-    "require_funding = yes\n"				      /* 7 */
-    "max_quote_age_ms = 1500\n"				      /* 8 */
-    "usd_basis_bps = -2.5\n"				      /* 9 */
-    "[venue.okx]\n"					      /* 10 */
-    "enabled = no\n"					      /* 11 */
-    "taker_fee_bps = 3.5\n"				      /* 12 */
-    "[venue.binance]\n"					      /* 13 */
-    "url_market = ws://127.0.0.1:9443/market\n"		      /* 14 */
-    "map = PEPE:1000PEPEUSDT:1000\n"			      /* 15 */
-    "symbols = BTC PEPE\n"				      /* 16 */
-    "[executor]\n"					      /* 17 */
-    "mode = live\n"					      /* 18 */
-    "wait = yield\n"					      /* 19 */
-    "[redis]\n"						      /* 20 */
-    "url = unix:/run/redis/redis.sock\n"		      /* 21 */
-    "[log]\n"						      /* 22 */
-    "level = debug\n"					      /* 23 */
-    "[ring]\n"						      /* 24 */
-    "slots = 2048\n";					      /* 25 */
+    "# xarb test config\n"			/* 1 */
+    "[instruments]\n"				/* 2 */
+    "symbols = BTC, ETH PEPE\n"			/* 3 */
+    "\n"					/* 4 */
+    "[detector]\n"				/* 5 */
+    "min_spread_bps = 25\n"			/* 6 */
+    "require_funding = yes\n"			/* 7 */
+    "max_quote_age_ms = 1500\n"			/* 8 */
+    "usd_basis_bps = -2.5\n"			/* 9 */
+    "[venue.okx]\n"				/* 10 */
+    "enabled = no\n"				/* 11 */
+    "taker_fee_bps = 3.5\n"			/* 12 */
+    "[venue.binance]\n"				/* 13 */
+    "url_market = ws://127.0.0.1:9443/market\n" /* 14 */
+    "map = PEPE:1000PEPEUSDT:1000\n"		/* 15 */
+    "symbols = BTC PEPE\n"			/* 16 */
+    "[executor]\n"				/* 17 */
+    "mode = live\n"				/* 18 */
+    "wait = yield\n"				/* 19 */
+    "[redis]\n"					/* 20 */
+    "url = unix:/run/redis/redis.sock\n"	/* 21 */
+    "[log]\n"					/* 22 */
+    "level = debug\n"				/* 23 */
+    "[ring]\n"					/* 24 */
+    "slots = 2048\n";				/* 25 */
 
 START_TEST(test_config_good_string_sets_values)
 {
@@ -461,20 +428,20 @@ START_TEST(test_config_good_string_sets_values)
 	/* Lines are recorded where set, 0 elsewhere. */
 	ck_assert_uint_eq(cfg->lines[entry_index("instruments", "symbols")][0],
 	    3);
-	ck_assert_uint_eq(cfg->lines[entry_index("detector",
-				      "min_spread_bps")][0],
+	ck_assert_uint_eq(cfg->lines[entry_index("detector", "min_spread_bps")]
+				    [0],
 	    6);
-	ck_assert_uint_eq(cfg->lines[entry_index("detector",
-				      "min_confidence")][0],
+	ck_assert_uint_eq(cfg->lines[entry_index("detector", "min_confidence")]
+				    [0],
 	    0);
-	ck_assert_uint_eq(cfg->lines[entry_index("venue.okx",
-				      "taker_fee_bps")][VENUE_OKX],
+	ck_assert_uint_eq(cfg->lines[entry_index("venue.okx", "taker_fee_bps")]
+				    [VENUE_OKX],
 	    12);
-	ck_assert_uint_eq(cfg->lines[entry_index("venue.okx",
-				      "taker_fee_bps")][VENUE_BYBIT],
+	ck_assert_uint_eq(cfg->lines[entry_index("venue.okx", "taker_fee_bps")]
+				    [VENUE_BYBIT],
 	    0);
-	ck_assert_uint_eq(cfg->lines[entry_index("venue.binance",
-				      "url_market")][VENUE_BINANCE],
+	ck_assert_uint_eq(cfg->lines[entry_index("venue.binance", "url_market")]
+				    [VENUE_BINANCE],
 	    14);
 	ck_assert_uint_eq(cfg->lines[entry_index("ring", "slots")][0], 25);
 }
@@ -657,9 +624,9 @@ START_TEST(test_config_bad_value_table)
 	double spread = cfg->min_spread_bps;
 	int v;
 
-	text = kasprintf("# x\n[%s]\n%s = %s\n", bad_cases[_i].section,
+	text = tcheck_asprintf("# x\n[%s]\n%s = %s\n", bad_cases[_i].section,
 	    bad_cases[_i].key, bad_cases[_i].value);
-	want = kasprintf("t.conf:3: %s: %s", bad_cases[_i].key,
+	want = tcheck_asprintf("t.conf:3: %s: %s", bad_cases[_i].key,
 	    bad_cases[_i].want);
 	config_load_string(cfg, "t.conf", text, &errs);
 	ck_assert_msg(errs.n == 1, "[%s] %s = %s: expected 1 error, got:%s",
@@ -670,8 +637,8 @@ START_TEST(test_config_bad_value_table)
 	ck_assert_double_eq(cfg->min_spread_bps, spread);
 	e = config_find(bad_cases[_i].section, bad_cases[_i].key);
 	ck_assert_ptr_nonnull(e);
-	v = (e->flags & CONF_VENUE) ? venues_lookup(bad_cases[_i].section + 6) :
-				      0;
+	v = (e->flags & CONF_VENUE) ? venues_lookup(bad_cases[_i].section + 6)
+				    : 0;
 	ck_assert_uint_eq(cfg->lines[e - config_table][v], 0);
 }
 END_TEST
@@ -727,15 +694,14 @@ START_TEST(test_config_good_value_table)
 	char *text;
 	int v;
 
-	text = kasprintf("# x\n[%s]\n%s = %s\n", good_cases[_i].section,
+	text = tcheck_asprintf("# x\n[%s]\n%s = %s\n", good_cases[_i].section,
 	    good_cases[_i].key, good_cases[_i].value);
 	ck_assert_uint_eq(config_load_string(cfg, "t.conf", text, &errs), 0);
 	assert_no_errors(&errs);
 	e = config_find(good_cases[_i].section, good_cases[_i].key);
 	ck_assert_ptr_nonnull(e);
-	v = (e->flags & CONF_VENUE) ?
-	    venues_lookup(good_cases[_i].section + 6) :
-	    0;
+	v = (e->flags & CONF_VENUE) ? venues_lookup(good_cases[_i].section + 6)
+				    : 0;
 	ck_assert_uint_eq(cfg->lines[e - config_table][v], 3);
 	if (e->type == CONF_STRING)
 		ck_assert_str_eq(*(char *const *)entry_field(cfg, e,
@@ -747,15 +713,14 @@ END_TEST
 /* Specific values land in the right fields with the right type. */
 START_TEST(test_config_typed_values_stored)
 {
-	static const char text[] =
-	    "[detector]\n"
-	    "min_spread_bps = 1e2\n"
-	    "quote_mix = Off\n"
-	    "max_quote_age_ms = +42\n"
-	    "[executor]\n"
-	    "wait = SPIN\n"
-	    "[venue.okx]\n"
-	    "contract_size = BTC:0.01, ETH:0.1 SOL:1\n";
+	static const char text[] = "[detector]\n"
+				   "min_spread_bps = 1e2\n"
+				   "quote_mix = Off\n"
+				   "max_quote_age_ms = +42\n"
+				   "[executor]\n"
+				   "wait = SPIN\n"
+				   "[venue.okx]\n"
+				   "contract_size = BTC:0.01, ETH:0.1 SOL:1\n";
 	const struct config_list *l = &cfg->venue[VENUE_OKX].contract_size;
 
 	ck_assert_uint_eq(config_load_string(cfg, "t.conf", text, &errs), 0);
@@ -777,17 +742,16 @@ END_TEST
 
 START_TEST(test_config_all_errors_in_one_load)
 {
-	static const char text[] =
-	    "[detector]\n"		  /* 1 */
-	    "min_confidence = 60\n"	  /* 2 */
-	    "min_spread_bps = ten\n"	  /* 3 */
-	    "require_funding = maybe\n"	  /* 4 */
-	    "# comment\n"		  /* 5 */
-	    "slippage_bps = 3\n"	  /* 6 */
-	    "[ring]\n"			  /* 7 */
-	    "slots = 1000\n"		  /* 8 */
-	    "[detector]\n"		  /* 9 */
-	    "trade_notional = 2500\n";	  /* 10 */
+	static const char text[] = "[detector]\n"	       /* 1 */
+				   "min_confidence = 60\n"     /* 2 */
+				   "min_spread_bps = ten\n"    /* 3 */
+				   "require_funding = maybe\n" /* 4 */
+				   "# comment\n"	       /* 5 */
+				   "slippage_bps = 3\n"	       /* 6 */
+				   "[ring]\n"		       /* 7 */
+				   "slots = 1000\n"	       /* 8 */
+				   "[detector]\n"	       /* 9 */
+				   "trade_notional = 2500\n";  /* 10 */
 	static const char *const want[] = {
 		"t.conf:3: min_spread_bps: expected a number 0-10000 (bps), "
 		"got \"ten\"",
@@ -891,9 +855,10 @@ START_TEST(test_config_key_in_wrong_section_table)
 {
 	char *text, *want;
 
-	text = kasprintf("[%s]\n%s = 1\n", wrong_section_cases[_i].section,
-	    wrong_section_cases[_i].key);
-	want = kasprintf("t.conf:2: %s: not valid in [%s]; it belongs in [%s]",
+	text = tcheck_asprintf("[%s]\n%s = 1\n",
+	    wrong_section_cases[_i].section, wrong_section_cases[_i].key);
+	want = tcheck_asprintf(
+	    "t.conf:2: %s: not valid in [%s]; it belongs in [%s]",
 	    wrong_section_cases[_i].key, wrong_section_cases[_i].section,
 	    wrong_section_cases[_i].belongs);
 	config_load_string(cfg, "t.conf", text, &errs);
@@ -1062,8 +1027,8 @@ START_TEST(test_config_crlf_and_blanks)
 	assert_no_errors(&errs);
 	ck_assert_double_eq(cfg->min_spread_bps, 7);
 	ck_assert_double_eq(cfg->min_confidence, 65);
-	ck_assert_uint_eq(cfg->lines[entry_index("detector",
-				      "min_confidence")][0],
+	ck_assert_uint_eq(cfg->lines[entry_index("detector", "min_confidence")]
+				    [0],
 	    4);
 }
 END_TEST
@@ -1194,9 +1159,9 @@ START_TEST(test_config_secrets_file_mode_checked)
 {
 	char *path, *text;
 
-	path = keep(tcheck_write(dir, "secrets", "XARB_BYBIT_API_KEY=x\n",
-	    0644));
-	text = kasprintf("[executor]\nsecrets_file = %s\n", path);
+	path = tcheck_keep(tcheck_write(dir, "secrets",
+	    "XARB_BYBIT_API_KEY=x\n", 0644));
+	text = tcheck_asprintf("[executor]\nsecrets_file = %s\n", path);
 	ck_assert_uint_eq(config_load_string(cfg, "t.conf", text, &errs), 1);
 	ck_assert_int_eq(strncmp(errs.msg[0], "t.conf:2: secrets_file: ", 24),
 	    0);
@@ -1215,11 +1180,11 @@ START_TEST(test_config_load_file)
 {
 	char *path, *want;
 
-	path = keep(tcheck_write(dir, "x.conf",
+	path = tcheck_keep(tcheck_write(dir, "x.conf",
 	    "[detector]\nmin_spread_bps = 15\nmin_confidence = lots\n", 0644));
 	ck_assert_uint_eq(config_load(cfg, path, &errs), 1);
-	want = kasprintf("%s:3: min_confidence: expected a number 0-100 "
-			 "(0-100), got \"lots\"",
+	want = tcheck_asprintf("%s:3: min_confidence: expected a number 0-100 "
+			       "(0-100), got \"lots\"",
 	    path);
 	assert_errors(&errs, (const char *const *)&want, 1);
 	ck_assert_double_eq(cfg->min_spread_bps, 15);
@@ -1229,7 +1194,7 @@ END_TEST
 
 START_TEST(test_config_load_empty_file)
 {
-	char *path = keep(tcheck_write(dir, "empty.conf", "", 0644));
+	char *path = tcheck_keep(tcheck_write(dir, "empty.conf", "", 0644));
 
 	ck_assert_uint_eq(config_load(cfg, path, &errs), 0);
 	assert_no_errors(&errs);
@@ -1241,8 +1206,8 @@ START_TEST(test_config_load_missing_file)
 {
 	char *path, *want;
 
-	path = kasprintf("%s/missing.conf", dir);
-	want = kasprintf("%s: No such file or directory", path);
+	path = tcheck_asprintf("%s/missing.conf", dir);
+	want = tcheck_asprintf("%s: No such file or directory", path);
 	ck_assert_uint_eq(config_load(cfg, path, &errs), 1);
 	assert_errors(&errs, (const char *const *)&want, 1);
 	ck_assert_ptr_null(cfg->path);
@@ -1259,8 +1224,8 @@ START_TEST(test_config_load_nul_byte)
 	size_t n;
 	FILE *fp;
 
-	path = kasprintf("%s/nul.conf", dir);
-	want = kasprintf("%s:3: expected text, got a NUL byte", path);
+	path = tcheck_asprintf("%s/nul.conf", dir);
+	want = tcheck_asprintf("%s:3: expected text, got a NUL byte", path);
 	fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
 	n = fwrite(text, 1, sizeof text - 1, fp);
@@ -1281,67 +1246,68 @@ START_TEST(test_config_dump_round_trip)
 	struct config *back;
 	char *ca, *secrets, *text, *path, *dumped;
 
-	ca = keep(tcheck_write(dir, "ca.pem", "not really a PEM\n", 0644));
-	secrets = keep(tcheck_write(dir, "secrets", "XARB_X=y\n", 0600));
-	text = kasprintf(
-		"[instruments]\n"
-		"symbols = BTC ETH SOL PEPE 1INCH\n"
-		"[detector]\n"
-		"min_spread_bps = 12.5\n"
-		"min_confidence = 55\n"
-		"require_funding = yes\n"
-		"min_funding_delta = 0.00025\n"
-		"max_quote_age_ms = 1500\n"
-		"min_notional = 250\n"
-		"trade_notional = 5000\n"
-		"slippage_bps = 2.25\n"
-		"hold_hours = 24\n"
-		"update_step_bps = 0.5\n"
-		"quote_mix = no\n"
-		"usd_basis_bps = -2.5\n"
-		"sweep_ms = 50\n"
-		"[venue.bybit]\n"
-		"map = PEPE:1000PEPEUSDT:1000 BTC:BTCUSDT\n"
-		"maker_fee_bps = -1\n"
-		"[venue.okx]\n"
-		"symbols = BTC ETH\n"
-		"contract_size = BTC:0.01 ETH:0.1\n"
-		"url = ws://127.0.0.1:9443/ws/v5/public\n"
-		"[venue.kucoin]\n"
-		"enabled = no\n"
-		"[venue.binance]\n"
-		"url_market = wss://127.0.0.1:9444/market/ws\n"
-		"url_rest = http://127.0.0.1:8080\n"
-		"taker_fee_bps = 4.25\n"
-		"[tls]\n"
-		"ca_file = %s\n"
-		"[executor]\n"
-		"mode = live\n"
-		"wait = spin\n"
-		"secrets_file = %s\n"
-		"kill_switch = yes\n"
-		"[redis]\n"
-		"url = redis://127.0.0.1:6379/2\n"
-		"stream_maxlen = 5000\n"
-		"quote_interval_ms = 0\n"
-		"[metrics]\n"
-		"listen = 127.0.0.1:9108\n"
-		"status_interval_s = 0\n"
-		"[log]\n"
-		"level = debug\n"
-		"file = \"/tmp/xarb#test.log\"\n"
-		"flush_ms = 20\n"
-		"[ring]\n"
-		"slots = 4096\n"
-		"[demo]\n"
-		"rate = 1000\n"
-		"seed = 42\n"
-		"volatility_bps = 7.5\n"
-		"dislocation_every_s = 0\n"
-		"dislocation_bps = 80\n"
-		"dislocation_s = 2.5\n",
-		ca, secrets);
-	path = keep(tcheck_write(dir, "rich.conf", _i == 0 ? "" : text, 0644));
+	ca = tcheck_keep(tcheck_write(dir, "ca.pem", "not really a PEM\n",
+	    0644));
+	secrets = tcheck_keep(tcheck_write(dir, "secrets", "XARB_X=y\n", 0600));
+	text = tcheck_asprintf("[instruments]\n"
+			       "symbols = BTC ETH SOL PEPE 1INCH\n"
+			       "[detector]\n"
+			       "min_spread_bps = 12.5\n"
+			       "min_confidence = 55\n"
+			       "require_funding = yes\n"
+			       "min_funding_delta = 0.00025\n"
+			       "max_quote_age_ms = 1500\n"
+			       "min_notional = 250\n"
+			       "trade_notional = 5000\n"
+			       "slippage_bps = 2.25\n"
+			       "hold_hours = 24\n"
+			       "update_step_bps = 0.5\n"
+			       "quote_mix = no\n"
+			       "usd_basis_bps = -2.5\n"
+			       "sweep_ms = 50\n"
+			       "[venue.bybit]\n"
+			       "map = PEPE:1000PEPEUSDT:1000 BTC:BTCUSDT\n"
+			       "maker_fee_bps = -1\n"
+			       "[venue.okx]\n"
+			       "symbols = BTC ETH\n"
+			       "contract_size = BTC:0.01 ETH:0.1\n"
+			       "url = ws://127.0.0.1:9443/ws/v5/public\n"
+			       "[venue.kucoin]\n"
+			       "enabled = no\n"
+			       "[venue.binance]\n"
+			       "url_market = wss://127.0.0.1:9444/market/ws\n"
+			       "url_rest = http://127.0.0.1:8080\n"
+			       "taker_fee_bps = 4.25\n"
+			       "[tls]\n"
+			       "ca_file = %s\n"
+			       "[executor]\n"
+			       "mode = live\n"
+			       "wait = spin\n"
+			       "secrets_file = %s\n"
+			       "kill_switch = yes\n"
+			       "[redis]\n"
+			       "url = redis://127.0.0.1:6379/2\n"
+			       "stream_maxlen = 5000\n"
+			       "quote_interval_ms = 0\n"
+			       "[metrics]\n"
+			       "listen = 127.0.0.1:9108\n"
+			       "status_interval_s = 0\n"
+			       "[log]\n"
+			       "level = debug\n"
+			       "file = \"/tmp/xarb#test.log\"\n"
+			       "flush_ms = 20\n"
+			       "[ring]\n"
+			       "slots = 4096\n"
+			       "[demo]\n"
+			       "rate = 1000\n"
+			       "seed = 42\n"
+			       "volatility_bps = 7.5\n"
+			       "dislocation_every_s = 0\n"
+			       "dislocation_bps = 80\n"
+			       "dislocation_s = 2.5\n",
+	    ca, secrets);
+	path = tcheck_keep(tcheck_write(dir, "rich.conf", _i == 0 ? "" : text,
+	    0644));
 	ck_assert_uint_eq(config_load(cfg, path, &errs), 0);
 	assert_no_errors(&errs);
 	if (_i == 1)
@@ -1350,8 +1316,7 @@ START_TEST(test_config_dump_round_trip)
 	dumped = dump_text(cfg);
 	back = cfg2 = config_new();
 	ck_assert_msg(config_load_string(back, "dump", dumped, &errs) == 0,
-	    "dump does not reload:%s\n--- dump:\n%s", errs_text(&errs),
-	    dumped);
+	    "dump does not reload:%s\n--- dump:\n%s", errs_text(&errs), dumped);
 	assert_configs_equal(cfg, back);
 }
 END_TEST
@@ -1361,15 +1326,15 @@ START_TEST(test_config_dump_marks_origin)
 {
 	char *path, *dumped, *want;
 
-	path = keep(tcheck_write(dir, "o.conf",
+	path = tcheck_keep(tcheck_write(dir, "o.conf",
 	    "[detector]\n\nmin_spread_bps = 12.5\n[venue.okx]\nenabled = no\n",
 	    0644));
 	ck_assert_uint_eq(config_load(cfg, path, &errs), 0);
 	dumped = dump_text(cfg);
-	want = kasprintf("\nmin_spread_bps = 12.5 # %s:3\n", path);
+	want = tcheck_asprintf("\nmin_spread_bps = 12.5 # %s:3\n", path);
 	ck_assert_msg(strstr(dumped, want) != NULL, "no \"%s\" in:\n%s", want,
 	    dumped);
-	want = kasprintf("[venue.okx]\nenabled = no # %s:5\n", path);
+	want = tcheck_asprintf("[venue.okx]\nenabled = no # %s:5\n", path);
 	ck_assert_msg(strstr(dumped, want) != NULL, "no \"%s\" in:\n%s", want,
 	    dumped);
 	ck_assert_ptr_nonnull(strstr(dumped,
@@ -1394,7 +1359,7 @@ START_TEST(test_config_dump_long_list_round_trips)
 	size_t off;
 	unsigned i, n = 1000;
 
-	text = keep(malloc(64 + n * 6));
+	text = tcheck_keep(malloc(64 + n * 6));
 	off = (size_t)sprintf(text, "[instruments]\nsymbols =");
 	for (i = 0; i < n; i++)
 		off += (size_t)sprintf(text + off, " B%04u", i);
@@ -1407,8 +1372,7 @@ START_TEST(test_config_dump_long_list_round_trips)
 	config_load_string(back, "dump", dumped, &errs);
 	assert_no_errors(&errs);
 	ck_assert_msg(back->symbols.n == n,
-	    "dumped %u symbols, reloaded %u (last \"%s\")", n,
-	    back->symbols.n,
+	    "dumped %u symbols, reloaded %u (last \"%s\")", n, back->symbols.n,
 	    back->symbols.n ? back->symbols.v[back->symbols.n - 1] : "");
 	assert_configs_equal(cfg, back);
 }
@@ -1443,7 +1407,7 @@ END_TEST
 static char *
 sample_path(void)
 {
-	return (kasprintf("%s/etc/xarb.conf", tcheck_srcdir()));
+	return (tcheck_asprintf("%s/etc/xarb.conf", tcheck_srcdir()));
 }
 
 START_TEST(test_config_sample_loads_clean)
@@ -1540,14 +1504,13 @@ END_TEST
 
 /* config_set() on cfg; any message goes to *msg (freed by teardown). */
 static int
-set(const char *section, const char *key, const char *value,
-    const char **msg)
+set(const char *section, const char *key, const char *value, const char **msg)
 {
 	char *cause = NULL;
 	int rv;
 
 	rv = config_set(cfg, section, key, value, &cause);
-	*msg = keep(cause);
+	*msg = tcheck_keep(cause);
 	return (rv);
 }
 
@@ -1633,7 +1596,7 @@ START_TEST(test_config_set_success_leaves_cause_alone)
 	    set_keeps_cause_cases[_i].key, set_keeps_cause_cases[_i].value,
 	    &cause);
 	/* If the sentinel was freed it is gone: never touch it again. */
-	keep(cause);
+	tcheck_keep(cause);
 	ck_assert_int_eq(rv, 0);
 	ck_assert_msg(cause == sentinel,
 	    "config_set [%s] %s = %s changed *cause on success",
@@ -1664,8 +1627,7 @@ config_suite(void)
 	tc = tcase_create("defaults");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_config_defaults_hold_table_values);
-	tcase_add_loop_test(tc, test_config_defaults_per_venue, 0,
-	    VENUE_COUNT);
+	tcase_add_loop_test(tc, test_config_defaults_per_venue, 0, VENUE_COUNT);
 	tcase_add_test(tc, test_config_default_text);
 	tcase_add_test(tc, test_config_table_is_consistent);
 	tcase_add_test(tc, test_config_free_null_is_safe);
@@ -1740,8 +1702,8 @@ config_suite(void)
 	tcase_add_test(tc, test_config_find);
 	tcase_add_test(tc, test_config_find_bare_venue_section);
 	tcase_add_test(tc, test_config_set);
-	tcase_add_loop_test(tc, test_config_set_success_leaves_cause_alone,
-	    0, (int)nitems(set_keeps_cause_cases));
+	tcase_add_loop_test(tc, test_config_set_success_leaves_cause_alone, 0,
+	    (int)nitems(set_keeps_cause_cases));
 	tcase_add_test(tc, test_config_list_has_is_exact);
 	suite_add_tcase(s, tc);
 	return (s);

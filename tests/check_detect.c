@@ -285,19 +285,16 @@ START_TEST(test_detect_funding_counts_settlements)
 	q.funding = 100000; /* 0.0001 per interval */
 	q.funding_min = 480;
 	q.next_funding = (uint32_t)(now / NS_PER_S + 1800); /* in 30 min */
-	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0001,
-	    1e-15);
+	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0001, 1e-15);
 	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 0.25), 0, 1e-15);
 	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8.6), 0.0002,
 	    1e-15);
 	q.funding_min = 60; /* hourly: 8 settlements in 8 h */
-	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0008,
-	    1e-15);
+	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0008, 1e-15);
 	/* A next time already in the past is rolled forward. */
 	q.funding_min = 480;
 	q.next_funding = (uint32_t)(now / NS_PER_S - 3600);
-	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0001,
-	    1e-15);
+	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 8), 0.0001, 1e-15);
 	/* Continuous accrual (Paradex) is pro rata. */
 	q.flags = QUOTE_F_CONTINUOUS;
 	ck_assert_double_eq_tol(detect_funding_paid(&q, now, 2), 0.000025,
@@ -431,8 +428,7 @@ START_TEST(test_detect_skips_unseen_venues)
 	quote(B, 50010, 50011, 0.0001);
 	ck_assert_uint_eq(detect_on_quote(det, 0, B, NOW, NOW), 0);
 	ck_assert_uint_eq(detect_get_stats(det)->evaluated, 2);
-	ck_assert_uint_eq(detect_get_stats(det)->rejects[OPP_REASON_SPREAD],
-	    2);
+	ck_assert_uint_eq(detect_get_stats(det)->rejects[OPP_REASON_SPREAD], 2);
 }
 END_TEST
 

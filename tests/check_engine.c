@@ -51,7 +51,7 @@ START_TEST(test_engine_demo_run_end_to_end)
 {
 	struct config *cfg = demo_config();
 	struct engine_opts o = { .demo = 1, .headless = 1, .run_for = 1.5 };
-	struct engine_status last;
+	struct engine_status last, st;
 	const struct engine_stats *es;
 	struct engine *e;
 	char *cause = NULL, *buf = NULL;
@@ -68,9 +68,12 @@ START_TEST(test_engine_demo_run_end_to_end)
 	ck_assert_int_eq(engine_run(e), 0);
 
 	es = engine_get_stats(e);
-	/* 500/s x 7 venues x 1.5 s, give or take timer slack. */
+	engine_get_status(e, &st);
+	/* 500/s x 7 venues for as long as it really ran (slow under
+	 * valgrind), never ahead of the clock. */
+	ck_assert_double_ge(st.uptime_s, 1.5);
 	ck_assert_uint_gt(es->msgs, 3000);
-	ck_assert_uint_lt(es->msgs, 6000);
+	ck_assert_uint_le(es->msgs, (uint64_t)(3500 * (st.uptime_s + 0.01)));
 	ck_assert_uint_gt(es->seen_open, 0);
 	/* Shutdown closes everything; the reader saw every event. */
 	ck_assert_uint_eq(es->seen_open, es->seen_close);
@@ -81,14 +84,13 @@ START_TEST(test_engine_demo_run_end_to_end)
 	ck_assert_uint_gt(last.msgs, 0);
 	ck_assert_uint_eq(last.venues_live, 7);
 	ck_assert_uint_eq(last.venues_enabled, 7);
-	ck_assert_uint_gt(
-	    engine_stage_hist(e, STAGE_DETECT)->count, 3000);
+	ck_assert_uint_gt(engine_stage_hist(e, STAGE_DETECT)->count, 3000);
 
 	fp = open_memstream(&buf, &len);
 	engine_print_summary(e, fp);
 	fclose(fp);
-	ck_assert_msg(strncmp(buf, "xarb: summary: seconds=1.", 25) == 0,
-	    "%s", buf);
+	ck_assert_msg(strncmp(buf, "xarb: summary: seconds=1.", 25) == 0, "%s",
+	    buf);
 	ck_assert_ptr_nonnull(strstr(buf, " venues_live=7/7 msgs="));
 	ck_assert_ptr_nonnull(strstr(buf, " opps_open="));
 	ck_assert_ptr_nonnull(strstr(buf, " opps_close="));
@@ -110,8 +112,7 @@ START_TEST(test_engine_demo_respects_enabled_venues)
 	struct engine *e;
 	char *cause = NULL;
 
-	ck_assert_int_eq(config_set(cfg, "venue.okx", "enabled", "no",
-			     &cause),
+	ck_assert_int_eq(config_set(cfg, "venue.okx", "enabled", "no", &cause),
 	    0);
 	ck_assert_int_eq(config_set(cfg, "venue.kucoin", "enabled", "no",
 			     &cause),
@@ -122,8 +123,7 @@ START_TEST(test_engine_demo_respects_enabled_venues)
 	engine_get_status(e, &st);
 	ck_assert_uint_eq(st.venues_enabled, 5);
 	ck_assert_uint_eq(st.venues_live, 5);
-	ck_assert_int_eq(book_quote(engine_book(e), 0, VENUE_OKX)->recv_ts,
-	    0);
+	ck_assert_int_eq(book_quote(engine_book(e), 0, VENUE_OKX)->recv_ts, 0);
 	engine_free(e);
 	config_free(cfg);
 }

@@ -56,42 +56,11 @@ static struct pty tp;
 
 static void pty_close(struct pty *);
 
-/*
- * Allocations a test makes are kept here and freed by teardown, so a
- * failed assertion leaks nothing under CK_FORK=no (valgrind).
- */
-static void *scratch[32];
-static unsigned nscratch;
-
-static void *
-keep(void *p)
-{
-	if (p != NULL) {
-		if (nscratch == nitems(scratch))
-			abort();
-		scratch[nscratch++] = p;
-	}
-	return (p);
-}
-
-static char *XARB_PRINTF(1, 2)
-kasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
-	va_end(ap);
-	return (keep(s));
-}
-
 static void
 setup(void)
 {
 	dir = tcheck_mkdtemp();
-	path = kasprintf("%s/xarb.log", dir);
+	path = tcheck_asprintf("%s/xarb.log", dir);
 	if (regcomp(&line_rx,
 		"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
 		"\\.[0-9]{3}Z (error|warn|info|debug|trace): ",
@@ -108,8 +77,7 @@ teardown(void)
 	if (tp.running)
 		pty_close(&tp);
 	log_set_level(LOG_LEVEL_INFO);
-	while (nscratch > 0)
-		free(scratch[--nscratch]);
+	tcheck_free_kept();
 	path = NULL;
 	regfree(&line_rx);
 	tcheck_rmdir(dir);
@@ -138,7 +106,7 @@ read_all(const char *p)
 static char *
 slurp(const char *p)
 {
-	return (keep(read_all(p)));
+	return (tcheck_keep(read_all(p)));
 }
 
 /*
@@ -154,7 +122,7 @@ wait_for_text(const char *p, const char *needle)
 	for (waited = 0;; waited += 10) {
 		s = read_all(p);
 		if (strstr(s, needle) != NULL)
-			return (keep(s));
+			return (tcheck_keep(s));
 		free(s);
 		if (waited >= WAIT_MS)
 			return (NULL);
@@ -231,13 +199,13 @@ START_TEST(test_log_level_names_round_trip)
 
 	for (l = LOG_LEVEL_ERROR; l <= LOG_LEVEL_TRACE; l++) {
 		ck_assert_str_eq(log_level_name((enum log_level)l), want[l]);
-		ck_assert_int_eq(log_level_parse(log_level_name(
-				     (enum log_level)l)),
+		ck_assert_int_eq(log_level_parse(log_level_name((enum log_level)
+					 l)),
 		    l);
 	}
 	ck_assert_str_eq(log_level_name((enum log_level)(LOG_LEVEL_TRACE + 1)),
 	    "?");
-	ck_assert_str_eq(log_level_name((enum log_level)-1), "?");
+	ck_assert_str_eq(log_level_name((enum log_level) - 1), "?");
 }
 END_TEST
 
@@ -343,7 +311,7 @@ START_TEST(test_log_long_message_truncated_on_one_line)
 	char *msg, *s, *nl;
 	size_t len;
 
-	msg = keep(malloc(5001));
+	msg = tcheck_keep(malloc(5001));
 	memset(msg, 'a', 5000);
 	memcpy(msg + 4996, "TAIL", 5);
 	ck_assert_int_eq(log_open(path), 0);
@@ -375,7 +343,7 @@ START_TEST(test_log_line_limit_boundary)
 	size_t i, len;
 	char *msg, *s, *nl;
 
-	msg = keep(malloc(mlen + 1));
+	msg = tcheck_keep(malloc(mlen + 1));
 	for (i = 0; i < mlen; i++)
 		msg[i] = (char)('a' + i % 26);
 	msg[mlen] = '\0';
@@ -433,8 +401,7 @@ START_TEST(test_log_flusher_writes_lines)
 	log_info("async one");
 	log_info("async two");
 	s = wait_for_text(path, "async two\n");
-	ck_assert_msg(s != NULL, "flusher did not write within %d ms",
-	    WAIT_MS);
+	ck_assert_msg(s != NULL, "flusher did not write within %d ms", WAIT_MS);
 	assert_before(s, "async one\n", "async two\n");
 	ck_assert_uint_eq(count_lines(s), 2);
 }
@@ -472,7 +439,7 @@ START_TEST(test_log_stop_flushes_and_closes)
 	ck_assert_ptr_nonnull(strstr(s, "Z info: last words\n"));
 
 	/* Now stderr: catch it in a file. */
-	errpath = kasprintf("%s/stderr", dir);
+	errpath = tcheck_asprintf("%s/stderr", dir);
 	fflush(stderr);
 	saved = dup(STDERR_FILENO);
 	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -505,7 +472,7 @@ START_TEST(test_log_open_appends_and_creates_0640)
 	ck_assert_int_eq(strncmp(s, "earlier line\n", 13), 0);
 	ck_assert_ptr_nonnull(strstr(s + 13, "Z info: appended\n"));
 
-	fresh = kasprintf("%s/fresh.log", dir);
+	fresh = tcheck_asprintf("%s/fresh.log", dir);
 	old = umask(0);
 	ck_assert_int_eq(log_open(fresh), 0);
 	umask(old);
@@ -519,7 +486,7 @@ START_TEST(test_log_open_failure_keeps_destination)
 {
 	char *bad, *s;
 
-	bad = kasprintf("%s/no-such-dir/x.log", dir);
+	bad = tcheck_asprintf("%s/no-such-dir/x.log", dir);
 	ck_assert_int_eq(log_open(path), 0);
 	errno = 0;
 	ck_assert_int_eq(log_open(bad), -1);
@@ -535,7 +502,7 @@ START_TEST(test_log_reopen_after_rename)
 {
 	char *old, *s;
 
-	old = kasprintf("%s.1", path);
+	old = tcheck_asprintf("%s.1", path);
 	ck_assert_int_eq(log_open(path), 0);
 	ck_assert_int_eq(log_start(10), 0);
 	log_info("before rotation");
@@ -654,7 +621,7 @@ START_TEST(test_log_full_buffer_drops_and_counts)
 
 	memset(pad, 'p', 200);
 	pad[200] = '\0';
-	fifo = kasprintf("%s/fifo", dir);
+	fifo = tcheck_asprintf("%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
 	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(rfd, 0);
@@ -799,7 +766,7 @@ pty_wait_for(struct pty *p, const char *needle)
 	for (waited = 0;; waited += 10) {
 		s = pty_text(p);
 		if (strstr(s, needle) != NULL || waited >= WAIT_MS)
-			return (keep(s));
+			return (tcheck_keep(s));
 		free(s);
 		sleep_ms(10);
 	}
@@ -835,7 +802,7 @@ START_TEST(test_log_owned_tty_holds_until_release)
 	log_warn("held two");
 	log_flush();
 	sleep_ms(100);
-	s = keep(pty_text(p));
+	s = tcheck_keep(pty_text(p));
 	ck_assert_msg(strstr(s, "held") == NULL,
 	    "written while the dashboard owns the terminal");
 
@@ -878,7 +845,7 @@ START_TEST(test_log_owned_tty_keeps_newest_whole_lines)
 	for (i = 0; i < n; i++)
 		log_info("hold %06u %s", i, pad);
 	log_flush();
-	s = keep(pty_text(p));
+	s = tcheck_keep(pty_text(p));
 	ck_assert_str_eq(s, "");
 	log_set_terminal_owned(0);
 	/* The whole newest line, newline included. */
@@ -959,8 +926,8 @@ log_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_log_owned_regular_file_still_written);
 	tcase_add_test(tc, test_log_owned_tty_holds_until_release);
-	tcase_add_loop_test(tc, test_log_owned_tty_keeps_newest_whole_lines,
-	    0, 2);
+	tcase_add_loop_test(tc, test_log_owned_tty_keeps_newest_whole_lines, 0,
+	    2);
 	suite_add_tcase(s, tc);
 	return (s);
 }

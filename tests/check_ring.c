@@ -339,7 +339,9 @@ stress_reader_main(void *arg)
 START_TEST(test_ring_stress_three_readers)
 {
 	static const enum ring_wait waits[STRESS_READERS] = {
-		RING_WAIT_YIELD, RING_WAIT_BLOCK, RING_WAIT_EVENTFD,
+		RING_WAIT_YIELD,
+		RING_WAIT_BLOCK,
+		RING_WAIT_EVENTFD,
 	};
 	static const unsigned pauses[STRESS_READERS] = { 0, 5000, 500 };
 	struct stress_reader sr[STRESS_READERS];
@@ -357,10 +359,9 @@ START_TEST(test_ring_stress_three_readers)
 		memset(&sr[k], 0, sizeof sr[k]);
 		sr[k].s = &s;
 		sr[k].pause_every = pauses[k];
-		ck_assert_int_eq(ring_reader_init(&sr[k].rd, s.r, waits[k]),
-		    0);
-		ck_assert_int_eq(pthread_create(&t[k], NULL,
-				     stress_reader_main, &sr[k]),
+		ck_assert_int_eq(ring_reader_init(&sr[k].rd, s.r, waits[k]), 0);
+		ck_assert_int_eq(pthread_create(&t[k], NULL, stress_reader_main,
+				     &sr[k]),
 		    0);
 	}
 	memset(&ev, 0, sizeof ev);

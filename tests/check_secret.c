@@ -21,37 +21,6 @@
 
 static char *dir;
 
-/*
- * Allocations a test makes are kept here and freed by teardown, so a
- * failed assertion leaks nothing under CK_FORK=no (valgrind).
- */
-static void *scratch[32];
-static unsigned nscratch;
-
-static void *
-keep(void *p)
-{
-	if (p != NULL) {
-		if (nscratch == nitems(scratch))
-			abort();
-		scratch[nscratch++] = p;
-	}
-	return (p);
-}
-
-static char *XARB_PRINTF(1, 2)
-kasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
-	va_end(ap);
-	return (keep(s));
-}
-
 static void
 setup(void)
 {
@@ -61,8 +30,7 @@ setup(void)
 static void
 teardown(void)
 {
-	while (nscratch > 0)
-		free(scratch[--nscratch]);
+	tcheck_free_kept();
 	tcheck_rmdir(dir);
 	dir = NULL;
 }
@@ -79,8 +47,8 @@ static char *
 write_secrets(const char *file, const char *name, const char *value,
     unsigned mode)
 {
-	return (keep(tcheck_write(dir, file,
-	    kasprintf("# decoys first\nOTHER=nope\n%s=%s\n", name, value),
+	return (tcheck_keep(tcheck_write(dir, file,
+	    tcheck_asprintf("# decoys first\nOTHER=nope\n%s=%s\n", name, value),
 	    mode)));
 }
 
@@ -129,14 +97,14 @@ START_TEST(test_secret_env_wins_over_file)
 	path = write_secrets("s", name, "from-file", 0600);
 	ck_assert_int_eq(setenv(name, "from-env", 1), 0);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_ptr_null(cause);
 	ck_assert_str_eq(value, "from-env");
 
 	/* Without the variable the file answers. */
 	ck_assert_int_eq(unsetenv(name), 0);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_ptr_null(cause);
 	ck_assert_str_eq(value, "from-file");
 }
@@ -151,7 +119,7 @@ START_TEST(test_secret_empty_env_falls_back_to_file)
 	path = write_secrets("s", name, "from-file", 0600);
 	ck_assert_int_eq(setenv(name, "", 1), 0);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_str_eq(value, "from-file");
 	unsetenv(name);
 }
@@ -164,10 +132,10 @@ START_TEST(test_secret_env_only_without_file)
 	env_name(name, sizeof name, "NOFILE");
 	ck_assert_int_eq(setenv(name, "k3y", 1), 0);
 	ck_assert_int_eq(secret_get(NULL, name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_str_eq(value, "k3y");
 	ck_assert_int_eq(secret_get("", name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_str_eq(value, "k3y");
 	unsetenv(name);
 
@@ -212,10 +180,10 @@ START_TEST(test_secret_file_table)
 
 	/* Nothing in the environment may shadow the file. */
 	ck_assert_int_eq(unsetenv(name), 0);
-	path = keep(tcheck_write(dir, "secrets", secrets_text, 0600));
+	path = tcheck_keep(tcheck_write(dir, "secrets", secrets_text, 0600));
 	ck_assert_int_eq(secret_get(path, name, &value, &cause),
 	    file_cases[_i].rv);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_ptr_null(cause);
 	if (file_cases[_i].want == NULL)
 		ck_assert_ptr_null(value);
@@ -245,14 +213,15 @@ START_TEST(test_secret_malformed_line_names_line_not_value)
 	char name[64], *path, *value = NULL, *cause = NULL;
 
 	env_name(name, sizeof name, "MALFORMED");
-	path = keep(tcheck_write(dir, "bad",
+	path = tcheck_keep(tcheck_write(dir, "bad",
 	    "# ok\nOTHER=1\n\nhunter2-leaked-key\nXARB_WANTED=x\n", 0600));
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), -1);
-	keep(value);
-	keep(cause);
+	tcheck_keep(value);
+	tcheck_keep(cause);
 	ck_assert_ptr_null(value);
 	ck_assert_ptr_nonnull(cause);
-	ck_assert_str_eq(cause, kasprintf("%s:4: expected NAME=value", path));
+	ck_assert_str_eq(cause,
+	    tcheck_asprintf("%s:4: expected NAME=value", path));
 	ck_assert_ptr_null(strstr(cause, "hunter2"));
 }
 END_TEST
@@ -270,8 +239,8 @@ START_TEST(test_secret_readable_by_others_refused)
 	env_name(name, sizeof name, "MODE");
 	path = write_secrets("s", name, "topsecret-value", m);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), -1);
-	keep(value);
-	keep(cause);
+	tcheck_keep(value);
+	tcheck_keep(cause);
 	ck_assert_ptr_null(value);
 	ck_assert_ptr_nonnull(cause);
 	snprintf(mode, sizeof mode, "%03o", m);
@@ -283,7 +252,7 @@ START_TEST(test_secret_readable_by_others_refused)
 
 	/* secret_check_file() is the same gate. */
 	ck_assert_int_eq(secret_check_file(path, &cause), -1);
-	keep(cause);
+	tcheck_keep(cause);
 	ck_assert_ptr_nonnull(strstr(cause, mode));
 }
 END_TEST
@@ -299,7 +268,7 @@ START_TEST(test_secret_owner_only_modes_accepted)
 	ck_assert_int_eq(secret_check_file(path, &cause), 0);
 	ck_assert_ptr_null(cause);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), 0);
-	keep(value);
+	tcheck_keep(value);
 	ck_assert_ptr_null(cause);
 	ck_assert_str_eq(value, "ok-value");
 }
@@ -310,11 +279,11 @@ START_TEST(test_secret_directory_refused)
 	char name[64], *sub, *value = NULL, *cause = NULL;
 
 	env_name(name, sizeof name, "DIR");
-	sub = kasprintf("%s/d", dir);
+	sub = tcheck_asprintf("%s/d", dir);
 	ck_assert_int_eq(mkdir(sub, 0700), 0);
 	ck_assert_int_eq(secret_get(sub, name, &value, &cause), -1);
-	keep(value);
-	keep(cause);
+	tcheck_keep(value);
+	tcheck_keep(cause);
 	ck_assert_ptr_null(value);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, sub));
@@ -327,10 +296,10 @@ START_TEST(test_secret_missing_file_refused)
 	char name[64], *path, *value = NULL, *cause = NULL;
 
 	env_name(name, sizeof name, "NOENT");
-	path = kasprintf("%s/no-such-file", dir);
+	path = tcheck_asprintf("%s/no-such-file", dir);
 	ck_assert_int_eq(secret_get(path, name, &value, &cause), -1);
-	keep(value);
-	keep(cause);
+	tcheck_keep(value);
+	tcheck_keep(cause);
 	ck_assert_ptr_null(value);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, path));
@@ -344,15 +313,15 @@ START_TEST(test_secret_foreign_owner_refused)
 	char *path, *cause = NULL;
 
 	if (geteuid() == 0) {
-		path = keep(tcheck_write(dir, "s", "A=b\n", 0600));
+		path = tcheck_keep(tcheck_write(dir, "s", "A=b\n", 0600));
 		ck_assert_int_eq(chown(path, 65534, 65534), 0);
 		ck_assert_int_eq(secret_check_file(path, &cause), -1);
-		keep(cause);
+		tcheck_keep(cause);
 		ck_assert_ptr_nonnull(strstr(cause, "owned by uid 65534"));
 	} else {
 		/* Not root: a root-owned file is someone else's. */
 		ck_assert_int_eq(secret_check_file("/etc/passwd", &cause), -1);
-		keep(cause);
+		tcheck_keep(cause);
 		ck_assert_ptr_nonnull(strstr(cause, "owned by uid 0"));
 	}
 }

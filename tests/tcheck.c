@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,7 @@ tcheck_mkdtemp(void)
 }
 
 static int
-tcheck_rm_cb(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
+tcheck_rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -66,8 +66,7 @@ tcheck_rmdir(char *dir)
 }
 
 char *
-tcheck_write(const char *dir, const char *name, const char *text,
-    unsigned mode)
+tcheck_write(const char *dir, const char *name, const char *text, unsigned mode)
 {
 	char *path;
 	size_t len = strlen(text);
@@ -107,6 +106,40 @@ tcheck_read(const char *path)
 	buf[n] = '\0';
 	fclose(fp);
 	return (buf);
+}
+
+static void *tcheck_kept[64];
+static unsigned tcheck_nkept;
+
+void *
+tcheck_keep(void *p)
+{
+	if (p != NULL) {
+		if (tcheck_nkept == sizeof tcheck_kept / sizeof tcheck_kept[0])
+			abort();
+		tcheck_kept[tcheck_nkept++] = p;
+	}
+	return (p);
+}
+
+void
+tcheck_free_kept(void)
+{
+	while (tcheck_nkept > 0)
+		free(tcheck_kept[--tcheck_nkept]);
+}
+
+char *
+tcheck_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	return (tcheck_keep(s));
 }
 
 int

@@ -27,6 +27,18 @@ char *tcheck_write(const char *dir, const char *name, const char *text,
 /* Reads a whole file; returns NULL if unreadable (caller frees). */
 char *tcheck_read(const char *path);
 
+/*
+ * Allocations a test hands to tcheck_keep() are freed by
+ * tcheck_free_kept() in its teardown, so a failed assertion leaks
+ * nothing under CK_FORK=no (valgrind).  Returns p.
+ */
+void *tcheck_keep(void *p);
+void tcheck_free_kept(void);
+
+/* asprintf() whose result is kept (see tcheck_keep); dies on ENOMEM. */
+char *tcheck_asprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 /* True when XARB_SLOW is set (valgrind): long tests scale down. */
 int tcheck_slow(void);
 

@@ -22,8 +22,7 @@ tui_status_format(char *buf, size_t len, const struct engine_status *st)
 	    st->msgs_per_s, st->venues_live, st->venues_enabled, st->open_now,
 	    (unsigned long long)st->opens, (unsigned long long)st->updates,
 	    (unsigned long long)st->closes,
-	    (unsigned long long)(st->ring_lost + st->log_dropped +
-		st->bad_msgs),
+	    (unsigned long long)st->ring_lost + st->log_dropped + st->bad_msgs,
 	    (unsigned long long)st->ring_lost,
 	    (unsigned long long)st->log_dropped,
 	    (unsigned long long)st->bad_msgs, st->mode));

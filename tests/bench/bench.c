@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,33 @@ bench_calibrate(void)
 	bench_hist_free(h);
 }
 
+/*
+ * The core's speed right now, from a dependent multiply-add chain (3 +
+ * 1 cycles per step on current x86 cores): the host may lower the clock
+ * or run a sibling hyperthread, and every figure here scales with it.
+ * Best of 5, so one preemption does not count.
+ */
+static double
+bench_chain_ghz(void)
+{
+	uint64_t x = 1, steps = 2000000, i;
+	int64_t t0, t1, best = INT64_MAX;
+	unsigned k;
+
+	for (k = 0; k < 5; k++) {
+		t0 = bench_now_ns();
+		for (i = 0; i < steps; i++) {
+			x = x * UINT64_C(6364136223846793005) + 1;
+			__asm__ __volatile__("" : "+r"(x));
+		}
+		t1 = bench_now_ns();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	bench_keep(x);
+	return (4.0 * (double)steps / (double)best);
+}
+
 double
 bench_clock_overhead(void)
 {
@@ -188,6 +216,9 @@ bench_start(const char *name)
 	    cs, bench_scale());
 	if (bench_pin(0) == -1)
 		printf("# (not pinned: sched_setaffinity failed)\n");
+	printf("# core speed now: ~%.2f GHz by a multiply-add chain "
+	       "(compare runs with it)\n",
+	    bench_chain_ghz());
 	bench_calibrate();
 	fflush(stdout);
 }
