@@ -46,7 +46,26 @@ struct detect {
 	uint64_t next_id;
 	struct metrics_hist *publish_hist; /* borrowed, may be NULL */
 	struct detect_stats stats;
+	double ksell[VENUE_COUNT]; /* wire bid -> USDT-frame price */
+	double kbuy[VENUE_COUNT];  /* wire ask -> price a bid must beat */
 };
+
+/* Per-venue price factors for detect_quick_reject, from the params. */
+static void
+detect_derive(struct detect *d)
+{
+	unsigned v;
+	double k;
+
+	for (v = 0; v < VENUE_COUNT; v++) {
+		k = 1.0 / (double)PX_SCALE;
+		if (d->p.quote[v] == VENUE_QUOTE_USD)
+			k *= 1.0 + d->p.usd_basis_bps / 10000.0;
+		d->ksell[v] = k;
+		d->kbuy[v] =
+		    k * (1.0 + d->p.min_spread_bps / 10000.0) * (1.0 - 1e-9);
+	}
+}
 
 void
 detect_params_from_config(struct detect_params *p, const struct config *cfg)
@@ -85,6 +104,7 @@ detect_new(struct book *book, struct ring *ring, const struct detect_params *p)
 	    sizeof *d->pairs);
 	d->inst_open = xcalloc(book->ninst, sizeof *d->inst_open);
 	d->next_id = 1;
+	detect_derive(d);
 	return (d);
 }
 
@@ -108,6 +128,7 @@ void
 detect_set_params(struct detect *d, const struct detect_params *p)
 {
 	d->p = *p;
+	detect_derive(d);
 }
 
 unsigned
@@ -352,11 +373,34 @@ detect_comparable(const struct detect *d, unsigned a, unsigned b)
 	return (d->p.quote_mix || d->p.quote[a] == d->p.quote[b]);
 }
 
+/*
+ * True when both directions of (a, b) pass every test before the spread
+ * and certainly fail the spread test: most ticks of a quiet market.  The
+ * 1e-9 margin in kbuy sends borderline pairs to the exact path, so the
+ * outcome (and the rejection counts) match detect_screen exactly, at a
+ * third of the cost: no division, no branch per test.
+ */
+static inline int
+detect_quick_reject(const struct detect *d, const struct quote *a, unsigned va,
+    const struct quote *b, unsigned vb, int64_t now)
+{
+	int ok = (a->state == QUOTE_LIVE) & (b->state == QUOTE_LIVE) &
+	    (now - a->recv_ts <= d->p.max_age_ns) &
+	    (now - b->recv_ts <= d->p.max_age_ns) & (a->bid > 0) &
+	    (a->ask > a->bid) & (a->bid_size > 0) & (a->ask_size > 0) &
+	    (b->bid > 0) & (b->ask > b->bid) & (b->bid_size > 0) &
+	    (b->ask_size > 0);
+
+	return (ok &&
+	    (double)b->bid * d->ksell[vb] < (double)a->ask * d->kbuy[va] &&
+	    (double)a->bid * d->ksell[va] < (double)b->ask * d->kbuy[vb]);
+}
+
 unsigned
 detect_on_quote(struct detect *d, inst_id i, enum venue_id v, int64_t now,
     int64_t read_ts)
 {
-	const struct quote *qb;
+	const struct quote *qb, *qa = book_quote(d->book, i, v);
 	unsigned b, n = 0;
 
 	d->stats.ticks++;
@@ -367,6 +411,12 @@ detect_on_quote(struct detect *d, inst_id i, enum venue_id v, int64_t now,
 		/* A venue never seen has nothing to pair with or to close. */
 		if (qb->state == QUOTE_DOWN && qb->recv_ts == 0)
 			continue;
+		if (d->inst_open[i] == 0 &&
+		    detect_quick_reject(d, qa, v, qb, b, now)) {
+			d->stats.evaluated += 2;
+			d->stats.rejects[OPP_REASON_SPREAD] += 2;
+			continue;
+		}
 		n += detect_pair_tick(d, i, v, b, now, read_ts);
 		n += detect_pair_tick(d, i, b, v, now, read_ts);
 	}

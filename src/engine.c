@@ -50,6 +50,7 @@ struct engine {
 	ev_timer sweep_timer;
 	ev_timer drain_timer;
 	ev_timer run_for_timer;
+	ev_prepare flush_prepare; /* wakes sleeping ring readers per batch */
 	ev_signal sig_int, sig_term, sig_hup, sig_usr1;
 
 	int64_t start_ns;
@@ -191,6 +192,7 @@ engine_stop_watchers(struct engine *e)
 	ev_timer_stop(e->loop, &e->sweep_timer);
 	ev_timer_stop(e->loop, &e->drain_timer);
 	ev_timer_stop(e->loop, &e->run_for_timer);
+	ev_prepare_stop(e->loop, &e->flush_prepare);
 	ev_signal_stop(e->loop, &e->sig_int);
 	ev_signal_stop(e->loop, &e->sig_term);
 	ev_signal_stop(e->loop, &e->sig_hup);
@@ -345,6 +347,20 @@ engine_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	e->status_cb(&st, e->status_arg);
 }
 
+/*
+ * Before the loop sleeps: one ring_flush for everything published in
+ * this iteration, so a sleeping reader costs a syscall per batch.
+ */
+static void
+engine_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct engine *e = container_of(w, struct engine, flush_prepare);
+
+	(void)loop;
+	(void)revents;
+	ring_flush(e->ring);
+}
+
 static void
 engine_run_for_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -472,6 +488,8 @@ engine_start(struct engine *e)
 	    (double)e->cfg->sweep_ms / 1000.0,
 	    (double)e->cfg->sweep_ms / 1000.0);
 	ev_timer_start(e->loop, &e->sweep_timer);
+	ev_prepare_init(&e->flush_prepare, engine_flush_cb);
+	ev_prepare_start(e->loop, &e->flush_prepare);
 	ev_timer_init(&e->drain_timer, engine_drain_cb, ENGINE_DRAIN_PERIOD,
 	    ENGINE_DRAIN_PERIOD);
 	ev_timer_start(e->loop, &e->drain_timer);
@@ -493,6 +511,7 @@ engine_run(struct engine *e)
 	engine_stop_watchers(e);
 	e->stats.events +=
 	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());
+	ring_flush(e->ring);
 	engine_drain(e);
 	return (e->failed ? -1 : 0);
 }

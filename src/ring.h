@@ -9,7 +9,7 @@
  * Readers choose how to wait: spin (lowest latency, burns a core), yield,
  * block on a futex, or an eventfd they can put in their own event loop.
  * The writer pays for a wake-up only while some reader is actually
- * asleep.
+ * asleep, and then once per batch (ring_flush), not per event.
  */
 #ifndef XARB_RING_H
 #define XARB_RING_H
@@ -60,10 +60,19 @@ void ring_free(struct ring *r);
 uint64_t ring_capacity(const struct ring *r);
 
 /*
- * Copies ev into the next slot, sets its seq, and makes it visible.
- * Writer thread only; never blocks, allocates nothing.
+ * Copies ev into the next slot, sets its seq, and makes it visible to
+ * readers that poll.  Writer thread only; never blocks, allocates
+ * nothing, makes no system call.
  */
 void ring_publish(struct ring *r, const struct opp_event *ev);
+
+/*
+ * Wakes readers sleeping in RING_WAIT_BLOCK or RING_WAIT_EVENTFD.  The
+ * writer calls it after each batch of publishes (the reactor: before its
+ * loop blocks); a sleeping reader waits until then.  One fence when no
+ * reader sleeps.  Writer thread only.
+ */
+void ring_flush(struct ring *r);
 
 /* The sequence of the last published event (0 before the first). */
 uint64_t ring_head(const struct ring *r);

@@ -455,6 +455,71 @@ START_TEST(test_detect_instruments_are_separate)
 }
 END_TEST
 
+/*
+ * detect_on_quote takes a fast path for pairs that fail only on spread;
+ * over random quotes (some stale, crossed, down, USD-quoted, right at the
+ * threshold) it must publish and count exactly what pricing each
+ * direction with detect_eval gives.
+ */
+START_TEST(test_detect_fast_path_matches_exact)
+{
+	struct detect_stats before, after;
+	struct opp_event ev;
+	struct quote_update u;
+	uint64_t want[OPP_REASON_COUNT], seed = 12345;
+	unsigned trial, v, b, k, opens, n;
+	double mid, edge;
+
+	params.usd_basis_bps = 3;
+	params.min_confidence = 0;
+	detect_set_params(det, &params);
+	for (trial = 0; trial < 5000; trial++) {
+		mid = 50000;
+		memset(&u, 0, sizeof u);
+		for (v = 0; v < VENUE_COUNT; v++) {
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			/* Within +-12 bps: about the 10 bps threshold. */
+			edge = (double)((seed >> 33) % 2401) / 100.0 - 12.0;
+			u.mask = QU_TOP | QU_STATE;
+			u.state =
+			    (seed >> 20) % 29 == 0 ? QUOTE_STALE : QUOTE_LIVE;
+			u.bid = px(mid * (1 + edge / 10000.0));
+			u.ask = u.bid + px(0.5);
+			if ((seed >> 12) % 31 == 0)
+				u.ask = u.bid - px(1); /* crossed */
+			u.bid_size = u.ask_size = QTY_SCALE;
+			book_apply(book, 0, v, &u,
+			    (seed >> 8) % 37 == 0 ? NOW - 2 * NS_PER_S : NOW);
+		}
+		v = (unsigned)(seed >> 40) % VENUE_COUNT;
+		memset(want, 0, sizeof want);
+		opens = 0;
+		for (b = 0; b < VENUE_COUNT; b++) {
+			if (b == v)
+				continue;
+			want[eval(v, b, &ev)]++;
+			want[eval(b, v, &ev)]++;
+		}
+		opens = (unsigned)want[OPP_REASON_NONE];
+		before = *detect_get_stats(det);
+		n = detect_on_quote(det, 0, v, NOW, NOW);
+		after = *detect_get_stats(det);
+		ck_assert_uint_eq(n, opens);
+		ck_assert_uint_eq(after.opens - before.opens, opens);
+		for (k = 1; k < OPP_REASON_COUNT; k++)
+			ck_assert_msg(after.rejects[k] - before.rejects[k] ==
+				want[k],
+			    "trial %u: reason %s: %llu, exact path %llu", trial,
+			    opp_reason_key(k),
+			    (unsigned long long)(after.rejects[k] -
+				before.rejects[k]),
+			    (unsigned long long)want[k]);
+		detect_close_all(det, OPP_REASON_SHUTDOWN, NOW);
+	}
+}
+END_TEST
+
 START_TEST(test_detect_params_from_config)
 {
 	struct config *cfg = config_new();
@@ -492,6 +557,7 @@ detect_suite(void)
 	tcase_add_test(tc, test_detect_skips_unseen_venues);
 	tcase_add_test(tc, test_detect_instruments_are_separate);
 	tcase_add_test(tc, test_detect_params_from_config);
+	tcase_add_test(tc, test_detect_fast_path_matches_exact);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("funding");

@@ -44,6 +44,7 @@ publish_n(struct ring *ring, unsigned n, uint64_t tag)
 		ev.id = tag + i;
 		ring_publish(ring, &ev);
 	}
+	ring_flush(ring);
 }
 
 START_TEST(test_ring_new_rejects_non_power_of_two)
@@ -180,6 +181,37 @@ START_TEST(test_ring_wait_times_out)
 	ck_assert_int_ge(dt, 19000000);
 	ck_assert_int_lt(dt, 2000000000);
 	ck_assert_int_eq(ring_reader_wait(&rd, &out, 0), 0);
+	ring_reader_fini(&rd);
+}
+END_TEST
+
+/* Publishing alone never makes a system call: wake-ups wait for flush. */
+START_TEST(test_ring_wakeups_wait_for_flush)
+{
+	struct ring_reader rd;
+	struct ring_stats st;
+	struct opp_event ev;
+	uint64_t n;
+	int fd;
+
+	memset(&ev, 0, sizeof ev);
+	ck_assert_int_eq(ring_reader_init(&rd, r, RING_WAIT_EVENTFD), 0);
+	fd = ring_reader_fd(&rd);
+	ck_assert_int_eq(ring_reader_arm(&rd), 0);
+	ring_publish(r, &ev);
+	ring_publish(r, &ev);
+	ck_assert_int_eq(read(fd, &n, sizeof n), -1);
+	ring_get_stats(r, &st);
+	ck_assert_uint_eq(st.wakeups, 0);
+	ring_flush(r);
+	ck_assert_int_eq(read(fd, &n, sizeof n), (int)sizeof n);
+	ring_get_stats(r, &st);
+	ck_assert_uint_eq(st.wakeups, 1);
+	ck_assert_uint_eq(st.published, 2);
+	/* Nobody asleep: a flush wakes nobody. */
+	ring_flush(r);
+	ring_get_stats(r, &st);
+	ck_assert_uint_eq(st.wakeups, 1);
 	ring_reader_fini(&rd);
 }
 END_TEST
@@ -368,9 +400,12 @@ START_TEST(test_ring_stress_three_readers)
 	for (i = 1; i <= s.total; i++) {
 		stress_fill(&ev, i);
 		ring_publish(s.r, &ev);
+		if ((i & 63) == 0)
+			ring_flush(s.r); /* batches of 64, like the reactor */
 		if ((i & 1023) == 0)
 			sched_yield(); /* let readers run on 2 cores */
 	}
+	ring_flush(s.r);
 	__atomic_store_n(&s.done, 1, __ATOMIC_RELEASE);
 	for (k = 0; k < STRESS_READERS; k++) {
 		pthread_join(t[k], NULL);
@@ -408,6 +443,7 @@ ring_suite(void)
 	tcase_add_loop_test(tc, test_ring_wait_times_out, RING_WAIT_SPIN,
 	    RING_WAIT_EVENTFD + 1);
 	tcase_add_test(tc, test_ring_eventfd_arm_and_drain);
+	tcase_add_test(tc, test_ring_wakeups_wait_for_flush);
 	tcase_add_loop_test(tc, test_ring_sleeping_reader_is_woken,
 	    RING_WAIT_SPIN, RING_WAIT_EVENTFD + 1);
 	suite_add_tcase(s, tc);

@@ -327,7 +327,7 @@ bench_rng_init(struct bench_rng *r, uint64_t seed)
 	r->s = (seed ^ (seed >> 31)) | 1;
 }
 
-/* Is w (len bytes) already one of the n words in list? */
+/* Is w (len bytes) already a word of list[0, used)? */
 static int
 bench_bases_has(const char *list, size_t used, const char *w, size_t len)
 {
