@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "log.h"
 #include "metrics.h"
+#include "reactor.h"
 #include "ring.h"
 #include "sim/pricegen.h"
 #include "symbols.h"
@@ -34,7 +35,8 @@
 struct engine {
 	const struct config *cfg; /* borrowed */
 	struct engine_opts opts;
-	struct ev_loop *loop; /* borrowed: the default loop */
+	struct reactor *reactor; /* owned: loop, signals, resolver */
+	struct ev_loop *loop;	 /* borrowed: the reactor's */
 	struct symbols *symbols;
 	struct book *book;
 	struct ring *ring;
@@ -50,8 +52,6 @@ struct engine {
 	ev_timer sweep_timer;
 	ev_timer drain_timer;
 	ev_timer run_for_timer;
-	ev_prepare flush_prepare; /* wakes sleeping ring readers per batch */
-	ev_signal sig_int, sig_term, sig_hup, sig_usr1;
 
 	int64_t start_ns;
 	int64_t demo_start_ns;
@@ -69,6 +69,11 @@ struct engine {
 	struct engine_stats stats;
 	struct metrics_hist stage[STAGE_COUNT];
 };
+
+static void engine_reload(void *);
+static void engine_dump(void *);
+static void engine_stopping(void *);
+static void engine_before_sleep(void *);
 
 int64_t
 engine_now(void)
@@ -152,10 +157,20 @@ engine_new(const struct config *cfg, const struct engine_opts *opts,
 {
 	struct engine *e;
 	struct detect_params dp;
+	struct reactor_hooks hooks = {
+		.reload = engine_reload,
+		.dump = engine_dump,
+		.stopping = engine_stopping,
+		.before_sleep = engine_before_sleep,
+	};
 
 	e = xcalloc(1, sizeof *e);
 	e->cfg = cfg;
 	e->opts = *opts;
+	hooks.arg = e;
+	if ((e->reactor = reactor_new(&hooks, cause)) == NULL)
+		goto fail;
+	e->loop = reactor_loop(e->reactor);
 	if ((e->symbols = symbols_new(cfg, cause)) == NULL)
 		goto fail;
 	e->book = book_new(symbols_count(e->symbols));
@@ -192,11 +207,6 @@ engine_stop_watchers(struct engine *e)
 	ev_timer_stop(e->loop, &e->sweep_timer);
 	ev_timer_stop(e->loop, &e->drain_timer);
 	ev_timer_stop(e->loop, &e->run_for_timer);
-	ev_prepare_stop(e->loop, &e->flush_prepare);
-	ev_signal_stop(e->loop, &e->sig_int);
-	ev_signal_stop(e->loop, &e->sig_term);
-	ev_signal_stop(e->loop, &e->sig_hup);
-	ev_signal_stop(e->loop, &e->sig_usr1);
 }
 
 void
@@ -214,6 +224,7 @@ engine_free(struct engine *e)
 	ring_free(e->ring);
 	book_free(e->book);
 	symbols_free(e->symbols);
+	reactor_free(e->reactor);
 	free(e);
 }
 
@@ -352,12 +363,10 @@ engine_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * this iteration, so a sleeping reader costs a syscall per batch.
  */
 static void
-engine_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+engine_before_sleep(void *arg)
 {
-	struct engine *e = container_of(w, struct engine, flush_prepare);
+	struct engine *e = arg;
 
-	(void)loop;
-	(void)revents;
 	ring_flush(e->ring);
 }
 
@@ -372,29 +381,16 @@ engine_run_for_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	engine_stop(e);
 }
 
-static void
-engine_sig_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
-{
-	struct engine *e = w->data;
-
-	(void)loop;
-	(void)revents;
-	log_info("engine: signal %d, stopping", w->signum);
-	engine_stop(e);
-}
-
 /* SIGHUP: re-read the file; apply the reloadable settings if it is good. */
 static void
-engine_sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+engine_reload(void *arg)
 {
-	struct engine *e = w->data;
+	struct engine *e = arg;
 	struct config_errors errs = { NULL, 0 };
 	struct config *nc;
 	struct detect_params dp;
 	unsigned i;
 
-	(void)loop;
-	(void)revents;
 	if (e->cfg->path == NULL) {
 		log_warn("reload: no config file to re-read");
 		return;
@@ -426,14 +422,12 @@ engine_sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 }
 
 static void
-engine_sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+engine_dump(void *arg)
 {
-	struct engine *e = w->data;
+	struct engine *e = arg;
 	char *buf, *line, *last;
 	size_t need;
 
-	(void)loop;
-	(void)revents;
 	need = metrics_render(e->metrics, NULL, 0) + 1;
 	if ((buf = malloc(need)) == NULL) {
 		log_warn("state dump: out of memory");
@@ -455,29 +449,26 @@ engine_sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
 void
 engine_stop(struct engine *e)
 {
-	if (e->loop != NULL)
-		ev_break(e->loop, EVBREAK_ALL);
+	reactor_shutdown(e->reactor, 2.0);
 }
 
+/* Shutdown began: no new data. */
 static void
-engine_signal(struct engine *e, ev_signal *w,
-    void (*cb)(struct ev_loop *, ev_signal *, int), int sig)
+engine_stopping(void *arg)
 {
-	ev_signal_init(w, cb, sig);
-	w->data = e;
-	ev_signal_start(e->loop, w);
+	struct engine *e = arg;
+
+	if (e->gen != NULL)
+		ev_timer_stop(e->loop, &e->demo_timer);
 }
 
 static void
 engine_start(struct engine *e)
 {
-	e->loop = ev_default_loop(EVFLAG_AUTO);
+	/* Timers count from now, not from the loop's cached time. */
+	ev_now_update(e->loop);
 	e->start_ns = engine_now();
 	e->status_last = ev_now(e->loop);
-	engine_signal(e, &e->sig_int, engine_sig_stop_cb, SIGINT);
-	engine_signal(e, &e->sig_term, engine_sig_stop_cb, SIGTERM);
-	engine_signal(e, &e->sig_hup, engine_sig_hup_cb, SIGHUP);
-	engine_signal(e, &e->sig_usr1, engine_sig_usr1_cb, SIGUSR1);
 	if (e->gen != NULL) {
 		e->demo_start_ns = e->start_ns;
 		ev_timer_init(&e->demo_timer, engine_demo_cb, 0.0,
@@ -488,8 +479,6 @@ engine_start(struct engine *e)
 	    (double)e->cfg->sweep_ms / 1000.0,
 	    (double)e->cfg->sweep_ms / 1000.0);
 	ev_timer_start(e->loop, &e->sweep_timer);
-	ev_prepare_init(&e->flush_prepare, engine_flush_cb);
-	ev_prepare_start(e->loop, &e->flush_prepare);
 	ev_timer_init(&e->drain_timer, engine_drain_cb, ENGINE_DRAIN_PERIOD,
 	    ENGINE_DRAIN_PERIOD);
 	ev_timer_start(e->loop, &e->drain_timer);
@@ -507,7 +496,7 @@ int
 engine_run(struct engine *e)
 {
 	engine_start(e);
-	ev_run(e->loop, 0);
+	reactor_run(e->reactor);
 	engine_stop_watchers(e);
 	e->stats.events +=
 	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());

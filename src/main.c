@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,8 @@ main(int argc, char **argv)
 	int rv;
 
 	setlocale(LC_CTYPE, ""); /* never LC_NUMERIC: see STYLE.md 5.5 */
+	/* A peer that goes away must be an error return, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "decode") == 0)
 		return (main_decode(argc - 1, argv + 1));
 	memset(&o, 0, sizeof o);

@@ -64,7 +64,7 @@ rc=$?
 BG_PIDS=""
 [ "$rc" -eq 0 ] || fail "SIGTERM: exit $rc: $(cat "$T/bg.err")"
 expect_in "$T/bg.err" "xarb: summary: seconds="
-expect_in "$T/xarb.log" "engine: signal 15, stopping"
+expect_in "$T/xarb.log" "reactor: signal 15, stopping"
 open=$(summary_value opps_open "$T/bg.err")
 close=$(summary_value opps_close "$T/bg.err")
 [ "$open" = "$close" ] || fail "after SIGTERM: opened $open, closed $close"
