@@ -26,7 +26,7 @@ const char http_err_timeout[] = "http: timed out";
 const char http_err_too_big[] = "http: response too large";
 const char http_err_proto[] = "http: malformed response";
 
-static const char http_ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC11B65";
+static const char http_ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 int
 http_url_parse(const char *url, struct http_url *u, char **cause)
@@ -51,7 +51,8 @@ http_url_parse(const char *url, struct http_url *u, char **cause)
 			p = url + strlen(schemes[i].scheme);
 			u->tls = schemes[i].tls;
 			u->ws = schemes[i].ws;
-			snprintf(u->port, sizeof u->port, "%s", schemes[i].port);
+			snprintf(u->port, sizeof u->port, "%s",
+			    schemes[i].port);
 			break;
 		}
 	}
@@ -86,12 +87,11 @@ http_url_parse(const char *url, struct http_url *u, char **cause)
 	}
 	if (strlen(end) + 1 >= sizeof u->path)
 		goto bad;
-	snprintf(u->path, sizeof u->path, "%s%s", *end == '/' ? "" : "/",
-	    end);
+	snprintf(u->path, sizeof u->path, "%s%s", *end == '/' ? "" : "/", end);
 	return (0);
 bad:
-	xasprintf(cause, "expected a URL scheme://host[:port][/path], got \"%s\"",
-	    url);
+	xasprintf(cause,
+	    "expected a URL scheme://host[:port][/path], got \"%s\"", url);
 	return (-1);
 }
 
@@ -172,8 +172,8 @@ http_head_parse(const char *buf, size_t len, struct http_head *h)
 	    !isdigit((unsigned char)buf[11]) ||
 	    (buf[12] != ' ' && buf[12] != '\r'))
 		return (-1);
-	h->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 +
-	    (buf[11] - '0');
+	h->status =
+	    (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 	p = (const char *)memchr(buf, '\n', h->len) + 1;
 	while (p < end + 2) {
 		eol = http_memmem(p, (size_t)(end + 2 - p), "\r\n", 2);
@@ -265,8 +265,9 @@ http_upgrade_check(const struct http_head *h, const char *key, char *why,
 	}
 	/* We offered none, so any extension (deflate) is a violation. */
 	if (http_head_get(h, "Sec-WebSocket-Extensions", NULL) != NULL) {
-		snprintf(why, len, "upgrade: server chose an extension we "
-				   "did not offer");
+		snprintf(why, len,
+		    "upgrade: server chose an extension we "
+		    "did not offer");
 		return (-1);
 	}
 	return (0);
@@ -327,8 +328,7 @@ http_req_finish(struct http_req *r, int status, const char *reason,
 		r->body = xstrdup(""); /* cold path, start-up */
 	r->body[r->body_len] = '\0';
 	r->done(r, status, status != 0 ? r->body : NULL,
-	    status != 0 ? r->body_len : 0, status != 0 ? NULL : r->err,
-	    r->arg);
+	    status != 0 ? r->body_len : 0, status != 0 ? NULL : r->err, r->arg);
 }
 
 static void
@@ -398,17 +398,16 @@ http_req_chunked(struct http_req *r)
 			}
 			errno = 0;
 			size = strtoull(p, &ep, 16);
-			if (ep == p || errno != 0 || (*ep != ';' &&
-							 *ep != '\r' &&
-							 *ep != ' ') ||
+			if (ep == p || errno != 0 ||
+			    (*ep != ';' && *ep != '\r' && *ep != ' ') ||
 			    size > r->max_body) {
 				rv = size > r->max_body ? -2 : -1;
 				goto out;
 			}
 			off += (size_t)(eol - p) + 2;
 			r->chunk_left = (size_t)size;
-			r->chunk = size == 0 ? HTTP_CHUNK_TRAIL :
-					       HTTP_CHUNK_DATA;
+			r->chunk =
+			    size == 0 ? HTTP_CHUNK_TRAIL : HTTP_CHUNK_DATA;
 			break;
 		case HTTP_CHUNK_DATA:
 			n = left < r->chunk_left ? left : r->chunk_left;
@@ -506,9 +505,9 @@ http_req_consume(struct http_req *r)
 	case HTTP_BODY_LENGTH:
 		if (r->content_length > r->max_body)
 			return (-2);
-		n = (int)(r->in_len < r->content_length - r->body_len ?
-			r->in_len :
-			r->content_length - r->body_len);
+		n = (int)(r->in_len < r->content_length - r->body_len
+			? r->in_len
+			: r->content_length - r->body_len);
 		if (http_req_body_add(r, r->in, (size_t)n) != 0)
 			return (-2);
 		r->in_len = 0; /* anything after the body is ignored */
@@ -530,7 +529,8 @@ http_req_read(struct http_req *r)
 
 	for (;;) {
 		if (r->in_cap - r->in_len < 4096) {
-			/* Heads are bounded; bodies are decoded as they come. */
+			/* Heads are bounded; bodies are decoded as they come.
+			 */
 			if (r->in_cap >= HTTP_HEAD_MAX + 65536) {
 				http_req_finish(r, 0, http_err_proto,
 				    "head too large");
@@ -542,8 +542,8 @@ http_req_read(struct http_req *r)
 		n = tls_io_read(&r->s.io, r->in + r->in_len,
 		    r->in_cap - r->in_len);
 		if (n == TLS_WANT_READ || n == TLS_WANT_WRITE) {
-			net_stream_want(&r->s, n == TLS_WANT_READ ? EV_READ :
-								    EV_WRITE);
+			net_stream_want(&r->s,
+			    n == TLS_WANT_READ ? EV_READ : EV_WRITE);
 			return;
 		}
 		if (n == TLS_EOF) {
@@ -565,8 +565,8 @@ http_req_read(struct http_req *r)
 			return;
 		}
 		if (rv < 0) {
-			http_req_finish(r, 0, rv == -2 ? http_err_too_big :
-							 http_err_proto,
+			http_req_finish(r, 0,
+			    rv == -2 ? http_err_too_big : http_err_proto,
 			    rv == -2 ? "over the size limit" : "malformed");
 			return;
 		}
@@ -582,8 +582,8 @@ http_req_write(struct http_req *r)
 		n = tls_io_write(&r->s.io, r->out + r->out_off,
 		    r->out_len - r->out_off);
 		if (n == TLS_WANT_READ || n == TLS_WANT_WRITE) {
-			net_stream_want(&r->s, n == TLS_WANT_READ ? EV_READ :
-								    EV_WRITE);
+			net_stream_want(&r->s,
+			    n == TLS_WANT_READ ? EV_READ : EV_WRITE);
 			return;
 		}
 		if (n <= 0) {
@@ -611,8 +611,7 @@ http_req_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 struct http_req *
 http_req_start(struct ev_loop *loop, struct net_resolver *resolver,
-    const struct http_req_opts *o, http_done_cb done, void *arg,
-    char **cause)
+    const struct http_req_opts *o, http_done_cb done, void *arg, char **cause)
 {
 	struct http_req *r;
 	char host[300];
@@ -643,8 +642,8 @@ http_req_start(struct ev_loop *loop, struct net_resolver *resolver,
 		    "Accept: application/json\r\nConnection: close\r\n"
 		    "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
 		    o->method, r->url.path, host, PACKAGE_VERSION,
-		    o->content_type != NULL ? o->content_type :
-					      "application/json",
+		    o->content_type != NULL ? o->content_type
+					    : "application/json",
 		    strlen(body), body);
 	else
 		n = xasprintf(&r->out,

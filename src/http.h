@@ -84,8 +84,8 @@ int http_head_has_token(const struct http_head *h, const char *name,
  * Connection: upgrade, the right Accept, no extension.  Returns 0, or -1
  * with why filled in ("status 403", "bad Sec-WebSocket-Accept", ...).
  */
-int http_upgrade_check(const struct http_head *h, const char *key,
-    char *why, size_t len);
+int http_upgrade_check(const struct http_head *h, const char *key, char *why,
+    size_t len);
 
 /* -- REST client ---------------------------------------------------- */
 
@@ -96,8 +96,8 @@ struct http_req;
  * why).  body is NUL-terminated and lives until the callback returns.
  * The request may be freed inside the callback.
  */
-typedef void (*http_done_cb)(struct http_req *req, int status,
-    const char *body, size_t len, const char *err, void *arg);
+typedef void (*http_done_cb)(struct http_req *req, int status, const char *body,
+    size_t len, const char *err, void *arg);
 
 /* Failure reasons, compared by pointer (the detail is in err). */
 extern const char http_err_timeout[];

@@ -186,8 +186,8 @@ net_resolve(struct net_resolver *r, const char *host, const char *port,
 	l->r = r;
 	/* "[::1]" in a URL is "::1" to getaddrinfo. */
 	if (host[0] == '[' && host[strlen(host) - 1] == ']')
-		snprintf(l->host, sizeof l->host, "%.*s",
-		    (int)strlen(host) - 2, host + 1);
+		snprintf(l->host, sizeof l->host, "%.*s", (int)strlen(host) - 2,
+		    host + 1);
 	else
 		snprintf(l->host, sizeof l->host, "%s", host);
 	snprintf(l->port, sizeof l->port, "%s", port);
@@ -255,8 +255,8 @@ net_stream_init(struct net_stream *s, struct ev_loop *loop,
 void
 net_stream_want(struct net_stream *s, int events)
 {
-	if (ev_is_active(&s->w) && (s->w.events & (EV_READ | EV_WRITE)) ==
-		events)
+	if (ev_is_active(&s->w) &&
+	    (s->w.events & (EV_READ | EV_WRITE)) == events)
 		return;
 	ev_io_stop(s->loop, &s->w);
 	if (events == 0)
@@ -306,8 +306,8 @@ net_stream_peer(struct net_stream *s, const struct addrinfo *ai)
 		p = &((const struct sockaddr_in *)(const void *)ai->ai_addr)
 			 ->sin_addr;
 	inet_ntop(ai->ai_family, p, addr, sizeof addr);
-	snprintf(s->peer, sizeof s->peer, ai->ai_family == AF_INET6 ?
-		"[%s]:%s" : "%s:%s", addr, s->port);
+	snprintf(s->peer, sizeof s->peer,
+	    ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", addr, s->port);
 }
 
 static void
@@ -339,6 +339,7 @@ net_stream_connect(struct net_stream *s, const char *host, const char *port,
 	s->reason = NULL;
 	s->detail[0] = s->peer[0] = '\0';
 	s->state = NET_RESOLVING;
+	ev_now_update(s->loop); /* the timeout counts from now */
 	ev_timer_set(&s->timer, timeout, 0.0);
 	ev_timer_start(s->loop, &s->timer);
 	if ((s->lookup = net_resolve(s->resolver, host, port, net_resolved_cb,

@@ -61,17 +61,17 @@ struct net_stream;
 typedef void (*net_stream_cb)(struct net_stream *s, int ok);
 
 struct net_stream {
-	struct ev_loop *loop;		/* borrowed */
-	struct net_resolver *resolver;	/* borrowed */
-	SSL_CTX *tls;			/* borrowed; NULL: plain TCP */
+	struct ev_loop *loop;	       /* borrowed */
+	struct net_resolver *resolver; /* borrowed */
+	SSL_CTX *tls;		       /* borrowed; NULL: plain TCP */
 	net_stream_cb done;
 	void (*io_cb)(struct ev_loop *, ev_io *, int); /* owner's, once ready */
 	enum net_state state;
 	char host[256];
 	char port[8];
-	struct tls_io io; /* the transport; io.fd -1 when closed */
-	ev_io w;	  /* readiness of io.fd */
-	ev_timer timer;	  /* the set-up timeout */
+	struct tls_io io;	  /* the transport; io.fd -1 when closed */
+	ev_io w;		  /* readiness of io.fd */
+	ev_timer timer;		  /* the set-up timeout */
 	struct addrinfo *ai_list; /* owned while connecting */
 	struct addrinfo *ai_cur;
 	struct net_lookup *lookup; /* pending resolution, or NULL */

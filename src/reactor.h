@@ -16,9 +16,9 @@ struct reactor;
 struct ws_conn;
 
 struct reactor_hooks {
-	void (*reload)(void *arg);	/* SIGHUP */
-	void (*dump)(void *arg);	/* SIGUSR1 */
-	void (*stopping)(void *arg);	/* shutdown began (signal or call) */
+	void (*reload)(void *arg);	 /* SIGHUP */
+	void (*dump)(void *arg);	 /* SIGUSR1 */
+	void (*stopping)(void *arg);	 /* shutdown began (signal or call) */
 	void (*before_sleep)(void *arg); /* every loop iteration */
 	void *arg;
 };

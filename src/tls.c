@@ -46,12 +46,13 @@ static void
 tls_ctx_common(SSL_CTX *ctx)
 {
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	SSL_CTX_set_mode(ctx,
+	    SSL_MODE_ENABLE_PARTIAL_WRITE |
 		SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	/* One read(2) can bring several records (performance.md 3.2). */
 	SSL_CTX_set_read_ahead(ctx, 1);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
-		SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_options(ctx,
+	    SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
 }
 
 SSL_CTX *
@@ -96,8 +97,7 @@ tls_ctx_server(const char *cert_file, const char *key_file, char **cause)
 	}
 	tls_ctx_common(ctx);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) !=
-		1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
 		tls_last_error(err, sizeof err);
 		xasprintf(cause, "tls: %s / %s: %s", cert_file, key_file, err);
@@ -136,8 +136,7 @@ tls_io_init(struct tls_io *io, SSL_CTX *ctx, int fd, const char *host,
 	io->server = server;
 	if (ctx == NULL)
 		return (0);
-	if ((io->ssl = SSL_new(ctx)) == NULL ||
-	    SSL_set_fd(io->ssl, fd) != 1)
+	if ((io->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(io->ssl, fd) != 1)
 		goto fail;
 	if (server) {
 		SSL_set_accept_state(io->ssl);
@@ -185,15 +184,15 @@ tls_result(struct tls_io *io, int rv)
 	case SSL_ERROR_SYSCALL:
 		tls_last_error(err, sizeof err);
 		if (saved == 0 && err[0] == '\0') {
-			io->reason = io->handshaken ? tls_err_eof :
-						      tls_err_handshake;
+			io->reason =
+			    io->handshaken ? tls_err_eof : tls_err_handshake;
 			snprintf(io->detail, sizeof io->detail,
 			    "connection closed%s",
 			    io->handshaken ? "" : " during the handshake");
 			return (io->handshaken ? TLS_EOF : TLS_ERR);
 		}
-		return (tls_fail(io, io->handshaken ? tls_err_io :
-						      tls_err_handshake,
+		return (tls_fail(io,
+		    io->handshaken ? tls_err_io : tls_err_handshake,
 		    err[0] ? err : strerror(saved)));
 	default:
 		vr = SSL_get_verify_result(io->ssl);
@@ -207,8 +206,8 @@ tls_result(struct tls_io *io, int rv)
 			snprintf(io->detail, sizeof io->detail, "%s", err);
 			return (TLS_EOF);
 		}
-		return (tls_fail(io, io->handshaken ? tls_err_io :
-						      tls_err_handshake,
+		return (tls_fail(io,
+		    io->handshaken ? tls_err_io : tls_err_handshake,
 		    err[0] ? err : "protocol error"));
 	}
 }

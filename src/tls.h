@@ -34,8 +34,8 @@ extern const char tls_err_eof[];       /* closed by the peer */
 
 /* One connection: a socket and, unless plain, its TLS session. */
 struct tls_io {
-	int fd;	   /* owned; -1 when closed */
-	SSL *ssl;  /* owned; NULL for plain TCP */
+	int fd;	  /* owned; -1 when closed */
+	SSL *ssl; /* owned; NULL for plain TCP */
 	int server;
 	int handshaken;
 	const char *reason; /* tls_err_*, when a call returned TLS_ERR/EOF */

@@ -44,11 +44,11 @@ const char ws_err_send[] = "websocket: send failed";
 #define WS_CLOSE_TOO_BIG 1009
 
 struct ws_conn {
-	struct ev_loop *loop;		/* borrowed */
-	struct net_resolver *resolver;	/* borrowed */
-	struct ws_config cfg;		/* name and url point below */
-	char *name;			/* owned */
-	char *url_text;			/* owned */
+	struct ev_loop *loop;	       /* borrowed */
+	struct net_resolver *resolver; /* borrowed */
+	struct ws_config cfg;	       /* name and url point below */
+	char *name;		       /* owned */
+	char *url_text;		       /* owned */
 	struct http_url url;
 	struct net_stream s; /* embedded: the transport */
 	enum ws_state state;
@@ -70,9 +70,9 @@ struct ws_conn {
 	size_t pre_len;
 
 	/* The message being received. */
-	char *rx;      /* owned, max_msg + 1 bytes */
+	char *rx; /* owned, max_msg + 1 bytes */
 	size_t rx_len;
-	int rx_ctrl;   /* the current frame is a control frame */
+	int rx_ctrl; /* the current frame is a control frame */
 	int rx_binary;
 	int rx_drop;   /* over max_msg: discard to the end */
 	int64_t rx_ts; /* time of the read that delivered the last bytes */
@@ -221,8 +221,7 @@ ws_send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
 
 /* Client frames must be masked with unpredictable keys. */
 static int
-ws_genmask_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len,
-    void *arg)
+ws_genmask_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *arg)
 {
 	(void)ctx;
 	(void)arg;
@@ -272,8 +271,8 @@ ws_frame_chunk_cb(wslay_event_context_ptr ctx,
 }
 
 static void
-ws_msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *a,
-    void *arg)
+ws_msg_cb(wslay_event_context_ptr ctx,
+    const struct wslay_event_on_msg_recv_arg *a, void *arg)
 {
 	struct ws_conn *c = arg;
 
@@ -364,8 +363,7 @@ ws_ready_cb(struct net_stream *s, int ok)
 		return;
 	}
 	http_ws_key(c->key);
-	c->hs_len = http_upgrade_request(c->hs, HTTP_HEAD_MAX, &c->url,
-	    c->key);
+	c->hs_len = http_upgrade_request(c->hs, HTTP_HEAD_MAX, &c->url, c->key);
 	c->hs_off = 0;
 	c->state = WS_UPGRADING;
 	net_stream_want(s, EV_WRITE);
@@ -392,7 +390,7 @@ ws_open(struct ws_conn *c, size_t head_len)
 		ev_timer_again(c->loop, &c->idle);
 	}
 	log_info("ws %s: open %s (%s, %s)", c->name, c->url_text, c->s.peer,
-	    tls_io_describe(&c->s.io, (char[64]) { 0 }, 64));
+	    tls_io_describe(&c->s.io, (char[64]){ 0 }, 64));
 	if (c->cfg.cb->on_open != NULL)
 		c->cfg.cb->on_open(c, c->cfg.arg);
 	return (0);
@@ -410,8 +408,8 @@ ws_upgrade_io(struct ws_conn *c)
 		n = tls_io_write(&c->s.io, c->hs + c->hs_off,
 		    c->hs_len - c->hs_off);
 		if (n == TLS_WANT_READ || n == TLS_WANT_WRITE) {
-			net_stream_want(&c->s, n == TLS_WANT_READ ? EV_READ :
-								    EV_WRITE);
+			net_stream_want(&c->s,
+			    n == TLS_WANT_READ ? EV_READ : EV_WRITE);
 			return;
 		}
 		if (n <= 0) {
@@ -428,16 +426,16 @@ ws_upgrade_io(struct ws_conn *c)
 		n = tls_io_read(&c->s.io, c->hs + c->hs_len,
 		    HTTP_HEAD_MAX - c->hs_len);
 		if (n == TLS_WANT_READ || n == TLS_WANT_WRITE) {
-			net_stream_want(&c->s, n == TLS_WANT_READ ? EV_READ :
-								    EV_WRITE);
+			net_stream_want(&c->s,
+			    n == TLS_WANT_READ ? EV_READ : EV_WRITE);
 			return;
 		}
 		if (n <= 0) {
-			ws_drop(c, n == TLS_EOF ? ws_err_upgrade :
-						  c->s.io.reason,
+			ws_drop(c,
+			    n == TLS_EOF ? ws_err_upgrade : c->s.io.reason,
 			    n == TLS_EOF ? "connection closed during the "
-					   "upgrade" :
-					   c->s.io.detail);
+					   "upgrade"
+					 : c->s.io.detail);
 			return;
 		}
 		c->hs_len += (size_t)n;
@@ -470,8 +468,7 @@ ws_ended(struct ws_conn *c)
 	char detail[96];
 	uint16_t sent = wslay_event_get_status_code_sent(c->ctx);
 
-	if (wslay_event_get_close_received(c->ctx) &&
-	    c->state != WS_CLOSING) {
+	if (wslay_event_get_close_received(c->ctx) && c->state != WS_CLOSING) {
 		snprintf(detail, sizeof detail, "code %u",
 		    (unsigned)c->stats.last_close_code);
 		ws_drop(c, ws_err_closed, detail);
@@ -504,8 +501,8 @@ ws_pump(struct ws_conn *c, int revents)
 	c->in_wslay = 0;
 	if (rv != 0) {
 		/* The transport failed; it said why. */
-		ws_drop(c, c->s.io.reason != NULL ? c->s.io.reason :
-						    ws_err_proto,
+		ws_drop(c,
+		    c->s.io.reason != NULL ? c->s.io.reason : ws_err_proto,
 		    c->s.io.reason != NULL ? c->s.io.detail : "wslay error");
 		return;
 	}
@@ -550,6 +547,7 @@ ws_connect(struct ws_conn *c)
 	c->stats.attempts++;
 	c->state = WS_CONNECTING;
 	c->s.io.reason = NULL;
+	ev_now_update(c->loop);
 	ev_timer_set(&c->deadline, c->cfg.connect_timeout, 0.0);
 	ev_timer_start(c->loop, &c->deadline);
 	net_stream_connect(&c->s, c->url.host, c->url.port,
@@ -566,8 +564,9 @@ ws_set_url(struct ws_conn *c, const char *url, char **cause)
 	if (http_url_parse(url, &u, cause) != 0)
 		return (-1);
 	if (!u.ws || (u.tls && c->cfg.tls == NULL)) {
-		xasprintf(cause, "%s: expected ws:// or wss:// (with a TLS "
-				 "context), got \"%s\"",
+		xasprintf(cause,
+		    "%s: expected ws:// or wss:// (with a TLS "
+		    "context), got \"%s\"",
 		    c->name, url);
 		return (-1);
 	}

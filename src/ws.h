@@ -25,13 +25,13 @@ struct net_resolver;
 struct ws_conn;
 
 /* Why a connection ended, compared by pointer. */
-extern const char ws_err_upgrade[];   /* bad HTTP response to the Upgrade */
-extern const char ws_err_proto[];     /* WebSocket protocol violation */
-extern const char ws_err_too_big[];   /* a message over max_msg */
-extern const char ws_err_idle[];      /* no frame for idle_timeout */
-extern const char ws_err_closed[];    /* the peer sent a close frame */
-extern const char ws_err_local[];     /* we closed (ws_close, ws_stop) */
-extern const char ws_err_send[];      /* could not queue a message */
+extern const char ws_err_upgrade[]; /* bad HTTP response to the Upgrade */
+extern const char ws_err_proto[];   /* WebSocket protocol violation */
+extern const char ws_err_too_big[]; /* a message over max_msg */
+extern const char ws_err_idle[];    /* no frame for idle_timeout */
+extern const char ws_err_closed[];  /* the peer sent a close frame */
+extern const char ws_err_local[];   /* we closed (ws_close, ws_stop) */
+extern const char ws_err_send[];    /* could not queue a message */
 /* ... and net_err_* (net.h), tls_err_* (tls.h). */
 
 struct ws_callbacks {
@@ -69,14 +69,14 @@ struct ws_stats {
 	uint64_t frames_in; /* including control frames */
 	uint64_t msgs_in, msgs_out;
 	uint64_t pings_in;
-	uint64_t connects;   /* connections that reached open */
-	uint64_t attempts;   /* connection attempts */
-	uint64_t reconnects; /* attempts after a failure or a drop */
-	uint64_t failures;   /* attempts or connections that ended badly */
-	uint64_t too_big;    /* messages refused for size */
-	uint64_t idle;	     /* idle watchdog expiries */
-	int64_t last_msg_ts; /* CLOCK_REALTIME ns of the last message */
-	int64_t opened_ts;   /* when the current connection opened */
+	uint64_t connects;	 /* connections that reached open */
+	uint64_t attempts;	 /* connection attempts */
+	uint64_t reconnects;	 /* attempts after a failure or a drop */
+	uint64_t failures;	 /* attempts or connections that ended badly */
+	uint64_t too_big;	 /* messages refused for size */
+	uint64_t idle;		 /* idle watchdog expiries */
+	int64_t last_msg_ts;	 /* CLOCK_REALTIME ns of the last message */
+	int64_t opened_ts;	 /* when the current connection opened */
 	const char *last_reason; /* ws_err_*, net_err_*, tls_err_* */
 	char last_detail[256];
 	uint16_t last_close_code; /* sent by the peer, 0 if none */
