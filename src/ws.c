@@ -42,6 +42,12 @@ const char ws_err_send[] = "websocket: send failed";
 
 #define WS_MAX_MSG_DEFAULT (1u << 20)
 #define WS_CLOSE_TOO_BIG 1009
+/*
+ * Bytes one readiness event may read before yielding to the loop: a
+ * venue that floods must not starve the others, the timers or the
+ * ring flush.  About 200 ticker messages.
+ */
+#define WS_READ_BUDGET ((size_t)64 * 1024)
 
 struct ws_conn {
 	struct ev_loop *loop;	       /* borrowed */
@@ -56,6 +62,7 @@ struct ws_conn {
 
 	wslay_event_context_ptr ctx; /* owned while open */
 	int in_wslay;		     /* inside wslay_event_recv/send */
+	size_t budget;		     /* bytes this wake-up may still read */
 	int stop_req;		     /* a callback asked to stop */
 	int close_req;		     /* a callback asked to close */
 	uint16_t close_code;
@@ -75,6 +82,7 @@ struct ws_conn {
 	int rx_ctrl; /* the current frame is a control frame */
 	int rx_binary;
 	int rx_drop;   /* over max_msg: discard to the end */
+	int refused;   /* we sent 1009: discard everything until closed */
 	int64_t rx_ts; /* time of the read that delivered the last bytes */
 
 	unsigned attempt; /* failures in a row, for the back-off */
@@ -88,6 +96,7 @@ struct ws_conn {
 
 static void ws_connect(struct ws_conn *);
 static void ws_pump(struct ws_conn *, int);
+static int ws_queue_close(struct ws_conn *, uint16_t, const char *);
 
 static int64_t
 ws_now(void)
@@ -111,6 +120,44 @@ ws_state_name(enum ws_state st)
 	};
 
 	return ((unsigned)st < nitems(names) ? names[st] : "?");
+}
+
+static const struct {
+	const char *reason;
+	const char *key;
+} ws_reasons[WS_R_COUNT] = {
+	[WS_R_RESOLVE] = { net_err_resolve, "resolve" },
+	[WS_R_CONNECT] = { net_err_connect, "connect" },
+	[WS_R_TIMEOUT] = { net_err_timeout, "timeout" },
+	[WS_R_TLS_VERIFY] = { tls_err_verify, "tls_verify" },
+	[WS_R_TLS] = { tls_err_handshake, "tls" },
+	[WS_R_UPGRADE] = { ws_err_upgrade, "upgrade" },
+	[WS_R_PROTO] = { ws_err_proto, "protocol" },
+	[WS_R_TOO_BIG] = { ws_err_too_big, "too_big" },
+	[WS_R_IDLE] = { ws_err_idle, "idle" },
+	[WS_R_CLOSED] = { ws_err_closed, "closed" },
+	[WS_R_EOF] = { tls_err_eof, "eof" },
+	[WS_R_IO] = { tls_err_io, "io" },
+	[WS_R_LOCAL] = { ws_err_local, "local" },
+	[WS_R_OTHER] = { NULL, "other" },
+};
+
+const char *
+ws_reason_key(unsigned r)
+{
+	return (r < WS_R_COUNT ? ws_reasons[r].key : NULL);
+}
+
+static unsigned
+ws_reason_index(const char *reason)
+{
+	unsigned i;
+
+	for (i = 0; i < WS_R_OTHER; i++) {
+		if (ws_reasons[i].reason == reason)
+			return (i);
+	}
+	return (WS_R_OTHER);
 }
 
 /* Back-off: base * 2^attempt, capped, times a jitter in [0.5, 1). */
@@ -151,6 +198,7 @@ ws_drop(struct ws_conn *c, const char *reason, const char *detail)
 	net_stream_close(&c->s);
 	c->stop_req = c->close_req = 0;
 	c->stats.last_reason = reason;
+	c->stats.ended[ws_reason_index(reason)]++;
 	snprintf(c->stats.last_detail, sizeof c->stats.last_detail, "%s",
 	    detail != NULL ? detail : "");
 	if (reason != ws_err_local)
@@ -186,8 +234,13 @@ ws_recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
 		c->pre_len -= (size_t)n;
 		return (n);
 	}
-	n = tls_io_read(&c->s.io, buf, len);
+	if (c->budget == 0) { /* yield: ws_pump re-arms the read */
+		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+		return (-1);
+	}
+	n = tls_io_read(&c->s.io, buf, len < c->budget ? len : c->budget);
 	if (n > 0) {
+		c->budget -= (size_t)n;
 		c->stats.bytes_in += (uint64_t)n;
 		c->rx_ts = ws_now();
 		return (n);
@@ -245,7 +298,7 @@ ws_frame_start_cb(wslay_event_context_ptr ctx,
 	}
 	if (a->opcode != WSLAY_CONTINUATION_FRAME) {
 		c->rx_len = 0;
-		c->rx_drop = 0;
+		c->rx_drop = c->refused;
 		c->rx_binary = a->opcode == WSLAY_BINARY_FRAME;
 	}
 }
@@ -260,7 +313,7 @@ ws_frame_chunk_cb(wslay_event_context_ptr ctx,
 		return;
 	if (a->data_length > c->cfg.max_msg - c->rx_len) {
 		/* Fragments add up past the limit: refuse the message. */
-		c->rx_drop = 1;
+		c->rx_drop = c->refused = 1;
 		c->stats.too_big++;
 		wslay_event_queue_close(ctx, WS_CLOSE_TOO_BIG,
 		    (const uint8_t *)"message too big", 15);
@@ -379,7 +432,7 @@ ws_open(struct ws_conn *c, size_t head_len)
 	c->pre_off = head_len;
 	c->pre_len = c->hs_len - head_len;
 	c->rx_len = 0;
-	c->rx_drop = c->rx_ctrl = 0;
+	c->rx_drop = c->rx_ctrl = c->refused = 0;
 	c->rx_ts = ws_now(); /* for messages that came with the 101 */
 	c->state = WS_OPEN;
 	c->stats.connects++;
@@ -468,18 +521,19 @@ ws_ended(struct ws_conn *c)
 	char detail[96];
 	uint16_t sent = wslay_event_get_status_code_sent(c->ctx);
 
-	if (wslay_event_get_close_received(c->ctx) && c->state != WS_CLOSING) {
+	if (c->refused || sent == WS_CLOSE_TOO_BIG) {
+		/* Fragments over the limit (us), or one frame (wslay). */
+		if (!c->refused)
+			c->stats.too_big++;
+		snprintf(detail, sizeof detail, "over %zu bytes",
+		    c->cfg.max_msg);
+		ws_drop(c, ws_err_too_big, detail);
+	} else if (c->state == WS_CLOSING)
+		ws_drop(c, ws_err_local, "close handshake done");
+	else if (wslay_event_get_close_received(c->ctx)) {
 		snprintf(detail, sizeof detail, "code %u",
 		    (unsigned)c->stats.last_close_code);
 		ws_drop(c, ws_err_closed, detail);
-	} else if (c->state == WS_CLOSING)
-		ws_drop(c, ws_err_local, "close handshake done");
-	else if (sent == WS_CLOSE_TOO_BIG) {
-		snprintf(detail, sizeof detail, "over %zu bytes",
-		    c->cfg.max_msg);
-		if (c->rx_drop == 0)
-			c->stats.too_big++; /* one frame over: wslay saw it */
-		ws_drop(c, ws_err_too_big, detail);
 	} else {
 		snprintf(detail, sizeof detail, "we sent close code %u",
 		    (unsigned)sent);
@@ -494,6 +548,7 @@ ws_pump(struct ws_conn *c, int revents)
 	int rv = 0, ev = 0;
 
 	c->in_wslay = 1;
+	c->budget = WS_READ_BUDGET;
 	if (revents & EV_READ)
 		rv = wslay_event_recv(c->ctx);
 	if (rv == 0 && wslay_event_want_write(c->ctx))
@@ -512,8 +567,17 @@ ws_pump(struct ws_conn *c, int revents)
 	}
 	if (c->close_req) {
 		c->close_req = 0;
-		ws_close(c, c->close_code, c->close_reason);
-		return;
+		if (c->state == WS_OPEN &&
+		    ws_queue_close(c, c->close_code, c->close_reason) != 0)
+			return;
+		if (c->state == WS_CLOSING && wslay_event_want_write(c->ctx) &&
+		    wslay_event_send(c->ctx) != 0) {
+			ws_drop(c,
+			    c->s.io.reason != NULL ? c->s.io.reason
+						   : ws_err_proto,
+			    c->s.io.detail);
+			return;
+		}
 	}
 	if (wslay_event_want_read(c->ctx))
 		ev |= EV_READ;
@@ -524,6 +588,13 @@ ws_pump(struct ws_conn *c, int revents)
 		return;
 	}
 	net_stream_want(&c->s, ev);
+	/*
+	 * Out of budget with bytes already inside OpenSSL (or left from the
+	 * upgrade): they raise no readiness, so queue the event ourselves.
+	 */
+	if (c->budget == 0 && (ev & EV_READ) &&
+	    (tls_io_pending(&c->s.io) > 0 || c->pre_len > 0))
+		ev_feed_event(c->loop, &c->s.w, EV_READ);
 }
 
 static void
@@ -668,11 +739,31 @@ ws_stop(struct ws_conn *c)
 		ws_drop(c, ws_err_local, "stopped");
 }
 
-void
-ws_close(struct ws_conn *c, uint16_t code, const char *reason)
+/*
+ * Queues our close frame and starts waiting for the peer's.  Returns 0,
+ * or -1 after dropping the connection.  Does not pump.
+ */
+static int
+ws_queue_close(struct ws_conn *c, uint16_t code, const char *reason)
 {
 	size_t rl = reason != NULL ? strlen(reason) : 0;
 
+	if (rl > 123)
+		rl = 123; /* a close frame's payload is at most 125 bytes */
+	if (wslay_event_queue_close(c->ctx, code, (const uint8_t *)reason,
+		rl) != 0) {
+		ws_drop(c, ws_err_local, "could not queue the close frame");
+		return (-1);
+	}
+	c->state = WS_CLOSING;
+	ev_timer_set(&c->closer, c->cfg.close_timeout, 0.0);
+	ev_timer_start(c->loop, &c->closer);
+	return (0);
+}
+
+void
+ws_close(struct ws_conn *c, uint16_t code, const char *reason)
+{
 	c->running = 0;
 	if (c->in_wslay) {
 		c->close_req = 1;
@@ -685,17 +776,8 @@ ws_close(struct ws_conn *c, uint16_t code, const char *reason)
 		ws_stop(c);
 		return;
 	}
-	if (rl > 123)
-		rl = 123; /* a close frame's payload is at most 125 bytes */
-	if (wslay_event_queue_close(c->ctx, code, (const uint8_t *)reason,
-		rl) != 0) {
-		ws_drop(c, ws_err_local, "could not queue the close frame");
-		return;
-	}
-	c->state = WS_CLOSING;
-	ev_timer_set(&c->closer, c->cfg.close_timeout, 0.0);
-	ev_timer_start(c->loop, &c->closer);
-	ws_pump(c, 0);
+	if (ws_queue_close(c, code, reason) == 0)
+		ws_pump(c, 0);
 }
 
 int

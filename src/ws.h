@@ -63,21 +63,44 @@ struct ws_config {
 	void *arg;
 };
 
+/* Ends of connections, counted by reason (ws_stats.ended). */
+enum ws_reason {
+	WS_R_RESOLVE,
+	WS_R_CONNECT,
+	WS_R_TIMEOUT,
+	WS_R_TLS_VERIFY,
+	WS_R_TLS,
+	WS_R_UPGRADE,
+	WS_R_PROTO,
+	WS_R_TOO_BIG,
+	WS_R_IDLE,
+	WS_R_CLOSED,
+	WS_R_EOF,
+	WS_R_IO,
+	WS_R_LOCAL,
+	WS_R_OTHER,
+	WS_R_COUNT
+};
+
+/* "resolve", "connect", ... for metrics labels; NULL past the end. */
+const char *ws_reason_key(unsigned r);
+
 /* Counters; written by the loop's thread only. */
 struct ws_stats {
 	uint64_t bytes_in, bytes_out;
 	uint64_t frames_in; /* including control frames */
 	uint64_t msgs_in, msgs_out;
 	uint64_t pings_in;
-	uint64_t connects;	 /* connections that reached open */
-	uint64_t attempts;	 /* connection attempts */
-	uint64_t reconnects;	 /* attempts after a failure or a drop */
-	uint64_t failures;	 /* attempts or connections that ended badly */
-	uint64_t too_big;	 /* messages refused for size */
-	uint64_t idle;		 /* idle watchdog expiries */
-	int64_t last_msg_ts;	 /* CLOCK_REALTIME ns of the last message */
-	int64_t opened_ts;	 /* when the current connection opened */
-	const char *last_reason; /* ws_err_*, net_err_*, tls_err_* */
+	uint64_t connects;   /* connections that reached open */
+	uint64_t attempts;   /* connection attempts */
+	uint64_t reconnects; /* attempts after a failure or a drop */
+	uint64_t failures;   /* attempts or connections that ended badly */
+	uint64_t too_big;    /* messages refused for size */
+	uint64_t idle;	     /* idle watchdog expiries */
+	int64_t last_msg_ts; /* CLOCK_REALTIME ns of the last message */
+	int64_t opened_ts;   /* when the current connection opened */
+	uint64_t ended[WS_R_COUNT]; /* by reason */
+	const char *last_reason;    /* ws_err_*, net_err_*, tls_err_* */
 	char last_detail[256];
 	uint16_t last_close_code; /* sent by the peer, 0 if none */
 	double next_retry;	  /* seconds, the last back-off chosen */

@@ -51,10 +51,10 @@ struct sim;
 #define SIM_KEEP 64
 
 struct sim_stats {
-	uint64_t accepted;    /* TCP connections */
-	uint64_t tls_failed;  /* handshakes that failed */
-	uint64_t upgrades;    /* WebSocket connections opened */
-	uint64_t refused;     /* upgrades answered with an error status */
+	uint64_t accepted;   /* TCP connections */
+	uint64_t tls_failed; /* handshakes that failed */
+	uint64_t upgrades;   /* WebSocket connections opened */
+	uint64_t refused;    /* upgrades refused (error status, noupgrade) */
 	uint64_t http_requests;
 	uint64_t msgs_in;     /* text+binary messages received */
 	uint64_t msgs_out;    /* messages sent */
@@ -81,9 +81,14 @@ int sim_start(struct sim *s, struct ev_loop *loop, char **cause);
 /* The port an endpoint listens on, or 0 if there is no such endpoint. */
 unsigned sim_port(const struct sim *s, const char *endpoint);
 
+/*
+ * The name of the i-th endpoint, in scenario order, or NULL past the
+ * last; *scheme (if not NULL) is set to "wss", "ws", "https" or "http".
+ */
+const char *sim_endpoint(const struct sim *s, unsigned i, const char **scheme);
+
 /* A consistent copy of the counters of endpoint (NULL: all). Any thread. */
-void sim_get_stats(struct sim *s, const char *endpoint,
-    struct sim_stats *st);
+void sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st);
 
 /*
  * Copies the n-th newest text message endpoint received (0 = newest)
