@@ -234,7 +234,7 @@ ws_recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
 		c->pre_len -= (size_t)n;
 		return (n);
 	}
-	if (c->budget == 0) { /* yield: ws_pump re-arms the read */
+	if (c->budget == 0 || c->stop_req) { /* yield, or stopping */
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return (-1);
 	}
@@ -334,10 +334,12 @@ ws_msg_cb(wslay_event_context_ptr ctx,
 		c->stats.last_close_code = a->status_code;
 		return;
 	}
+	/* Nothing more once the owner has stopped us from a callback. */
 	if ((a->opcode != WSLAY_TEXT_FRAME &&
 		a->opcode != WSLAY_BINARY_FRAME) ||
-	    c->rx_drop)
+	    c->rx_drop || c->stop_req)
 		return;
+
 	c->rx[c->rx_len] = '\0';
 	c->stats.msgs_in++;
 	c->stats.last_msg_ts = c->rx_ts;
