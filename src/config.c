@@ -512,7 +512,7 @@ config_parse_section(struct config_parse *cp, char *p)
 	else
 		config_error(cp->errs,
 		    "%s:%u: unknown section [%s]; expected one of [instruments] "
-		    "[detector] [venue.NAME] [tls] [executor] [redis] "
+		    "[detector] [venue.NAME] [net] [tls] [executor] [redis] "
 		    "[metrics] [log] [ring] [demo]",
 		    cp->name, cp->line, name);
 }

@@ -92,6 +92,13 @@ struct config {
 
 	struct config_venue venue[VENUE_COUNT];
 
+	int64_t net_connect_timeout_ms;
+	int64_t net_backoff_base_ms;
+	int64_t net_backoff_cap_ms;
+	int64_t net_idle_timeout_ms;
+	int64_t net_max_message_kb;
+	int64_t net_close_timeout_ms;
+
 	char *tls_ca_file;
 
 	int exec_mode;

@@ -23,6 +23,7 @@
 const char *const config_sections[] = {
 	"instruments",
 	"detector",
+	"net",
 	"tls",
 	"executor",
 	"redis",
@@ -477,6 +478,31 @@ const struct config_entry config_table[] = {
 	{ "venue", "maker_fee_bps", CONF_DOUBLE, -10, 100, NULL, "bps", NULL,
 	    VENUE(maker_fee_bps), NULL, -1, CONF_VENUE | CONF_RELOAD,
 	    "Maker fee on this venue (negative for a rebate)." },
+
+	/* [net] */
+	{ "net", "connect_timeout_ms", CONF_INT, 100, 120000, "10000", "ms",
+	    NULL, GLOBAL(net_connect_timeout_ms), NULL, -1, 0,
+	    "Resolving, connecting, the TLS handshake and the WebSocket "
+	    "upgrade must all finish within this, or the attempt fails." },
+	{ "net", "backoff_base_ms", CONF_INT, 10, 60000, "500", "ms", NULL,
+	    GLOBAL(net_backoff_base_ms), NULL, -1, 0,
+	    "First reconnect delay; it doubles with each failure in a row "
+	    "(with jitter) and starts over once a message arrives." },
+	{ "net", "backoff_cap_ms", CONF_INT, 10, 600000, "30000", "ms", NULL,
+	    GLOBAL(net_backoff_cap_ms), NULL, -1, 0,
+	    "Longest reconnect delay." },
+	{ "net", "idle_timeout_ms", CONF_INT, 0, 600000, "30000", "ms", NULL,
+	    GLOBAL(net_idle_timeout_ms), NULL, -1, 0,
+	    "No frame at all (data, ping or pong) for this long: the "
+	    "connection is dropped and reconnected; 0 turns it off." },
+	{ "net", "max_message_kb", CONF_INT, 16, 65536, "1024", "KiB", NULL,
+	    GLOBAL(net_max_message_kb), NULL, -1, 0,
+	    "Largest WebSocket message accepted; a larger one closes the "
+	    "connection with 1009 and it reconnects." },
+	{ "net", "close_timeout_ms", CONF_INT, 100, 30000, "2000", "ms", NULL,
+	    GLOBAL(net_close_timeout_ms), NULL, -1, 0,
+	    "How long a close (and the shutdown on SIGTERM) waits for the "
+	    "venue's close frame." },
 
 	/* [tls] */
 	{ "tls", "ca_file", CONF_STRING, 0, 0, "", NULL, NULL,

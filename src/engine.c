@@ -168,6 +168,8 @@ engine_new(const struct config *cfg, const struct engine_opts *opts,
 	e->cfg = cfg;
 	e->opts = *opts;
 	hooks.arg = e;
+	/* Our close frames' answers, plus a little for the rest. */
+	hooks.grace = (double)cfg->net_close_timeout_ms / 1000.0 + 0.5;
 	if ((e->reactor = reactor_new(&hooks, cause)) == NULL)
 		goto fail;
 	e->loop = reactor_loop(e->reactor);
@@ -449,7 +451,8 @@ engine_dump(void *arg)
 void
 engine_stop(struct engine *e)
 {
-	reactor_shutdown(e->reactor, 2.0);
+	reactor_shutdown(e->reactor,
+	    (double)e->cfg->net_close_timeout_ms / 1000.0 + 0.5);
 }
 
 /* Shutdown began: no new data. */

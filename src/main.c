@@ -284,7 +284,7 @@ main_check_mode(const struct main_opts *o, const struct config *cfg)
 				continue;
 			fprintf(stderr,
 			    "xarb: %s: not connected: this build has no "
-			    "network stack yet; run 'xarb --demo' for the "
+			    "venue adapters yet; run 'xarb --demo' for the "
 			    "offline simulator\n",
 			    venues_name(v));
 		}

@@ -53,7 +53,7 @@ reactor_sig_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		break;
 	default:
 		log_info("reactor: signal %d, stopping", w->signum);
-		reactor_shutdown(r, 2.0);
+		reactor_shutdown(r, r->hooks.grace > 0 ? r->hooks.grace : 2.0);
 		break;
 	}
 }

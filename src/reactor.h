@@ -21,6 +21,7 @@ struct reactor_hooks {
 	void (*stopping)(void *arg);	 /* shutdown began (signal or call) */
 	void (*before_sleep)(void *arg); /* every loop iteration */
 	void *arg;
+	double grace; /* seconds a signalled shutdown waits; 0: 2 s */
 };
 
 /*

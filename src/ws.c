@@ -26,6 +26,7 @@
 #include <wslay/wslay.h>
 
 #include "xarb.h"
+#include "config.h"
 #include "http.h"
 #include "log.h"
 #include "net.h"
@@ -628,6 +629,17 @@ ws_connect(struct ws_conn *c)
 }
 
 /* -- public ---------------------------------------------------------- */
+
+void
+ws_config_from(struct ws_config *wc, const struct config *cfg)
+{
+	wc->connect_timeout = (double)cfg->net_connect_timeout_ms / 1000.0;
+	wc->backoff_base = (double)cfg->net_backoff_base_ms / 1000.0;
+	wc->backoff_cap = (double)cfg->net_backoff_cap_ms / 1000.0;
+	wc->idle_timeout = (double)cfg->net_idle_timeout_ms / 1000.0;
+	wc->max_msg = (size_t)cfg->net_max_message_kb * 1024;
+	wc->close_timeout = (double)cfg->net_close_timeout_ms / 1000.0;
+}
 
 int
 ws_set_url(struct ws_conn *c, const char *url, char **cause)

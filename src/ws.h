@@ -115,6 +115,10 @@ enum ws_state {
 	WS_WAITING, /* back-off before reconnecting */
 };
 
+/* Fills the timeouts, back-off and size limit from [net] (config.h). */
+struct config;
+void ws_config_from(struct ws_config *wc, const struct config *cfg);
+
 /*
  * Creates a connection (nothing starts).  Defaults fill zero fields.
  * Returns NULL with *cause set on a bad URL or a missing TLS context.

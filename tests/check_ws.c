@@ -20,6 +20,7 @@
 #include <ev.h>
 
 #include "xarb.h"
+#include "config.h"
 #include "http.h"
 #include "net.h"
 #include "reactor.h"
@@ -37,6 +38,7 @@ static struct sim *sim;
 /* What the callbacks saw. */
 struct seen {
 	unsigned opens, closes, msgs;
+	int last_binary;
 	size_t last_len;
 	char last[256];
 	const char *reason;
@@ -118,8 +120,8 @@ static void
 on_message(struct ws_conn *c, const char *data, size_t len, int binary,
     int64_t ts, void *arg)
 {
-	(void)binary;
 	(void)arg;
+	seen.last_binary = binary;
 	ck_assert_int_gt(ts, 0);
 	ck_assert_int_eq(data[len], '\0');
 	seen.msgs++;
@@ -225,6 +227,27 @@ START_TEST(test_ws_open_exchange_and_close)
 	ck_assert_str_eq(seen.detail, "close handshake done");
 	sim_get_stats(sim, "md", &ss);
 	ck_assert_uint_eq(ss.closes_in, 1);
+	ws_free(c);
+}
+END_TEST
+
+/* Binary frames arrive as binary; text as text. */
+START_TEST(test_ws_binary_and_text)
+{
+	struct ws_conn *c;
+
+	start_sim("endpoint md ws tls\n"
+		  "on open send-binary binary-payload\n"
+		  "on open after 20 send text-payload\n");
+	ticking();
+	c = client(url("wss", "localhost", "md", "/"), 0, 0);
+	ws_start(c);
+	RUN_UNTIL(seen.msgs >= 1, 5);
+	ck_assert_int_eq(seen.last_binary, 1);
+	ck_assert_str_eq(seen.last, "binary-payload");
+	RUN_UNTIL(seen.msgs >= 2, 5);
+	ck_assert_int_eq(seen.last_binary, 0);
+	ck_assert_str_eq(seen.last, "text-payload");
 	ws_free(c);
 }
 END_TEST
@@ -554,7 +577,7 @@ START_TEST(test_ws_hundred_cycles)
 {
 	struct ws_conn *c;
 	struct sim_stats ss;
-	unsigned want = tcheck_slow() ? 30 : 100;
+	unsigned want = 100;
 
 	start_sim(
 	    "endpoint md ws tls\non open send hi\non open after 2 fault drop\n");
@@ -699,6 +722,29 @@ START_TEST(test_ws_rest_client)
 }
 END_TEST
 
+START_TEST(test_ws_config_from_net_section)
+{
+	struct config *cfg = config_new();
+	struct ws_config wc;
+	char *cause = NULL;
+
+	ck_assert_int_eq(config_set(cfg, "net", "backoff_base_ms", "250",
+			     &cause),
+	    0);
+	ck_assert_int_eq(config_set(cfg, "net", "max_message_kb", "64", &cause),
+	    0);
+	memset(&wc, 0, sizeof wc);
+	ws_config_from(&wc, cfg);
+	ck_assert_double_eq(wc.connect_timeout, 10);
+	ck_assert_double_eq(wc.backoff_base, 0.25);
+	ck_assert_double_eq(wc.backoff_cap, 30);
+	ck_assert_double_eq(wc.idle_timeout, 30);
+	ck_assert_double_eq(wc.close_timeout, 2);
+	ck_assert_uint_eq(wc.max_msg, 65536);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 ws_suite(void)
 {
@@ -710,6 +756,8 @@ ws_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_ws_open_exchange_and_close);
 	tcase_add_test(tc, test_ws_ip_literal_host);
+	tcase_add_test(tc, test_ws_binary_and_text);
+	tcase_add_test(tc, test_ws_config_from_net_section);
 	tcase_add_loop_test(tc, test_ws_refusals_are_reported_and_retried, 0,
 	    (int)nitems(refusals));
 	tcase_add_test(tc, test_ws_certificate_verification);

@@ -75,7 +75,7 @@ sim_main_help(void)
 	printf("\n"
 	       "The xarb venue simulator: WebSocket and HTTP endpoints on "
 	       "127.0.0.1,\n"
-	       "driven by a scenario (see src/sim/sim.h for the language).\n"
+	       "driven by a scenario (the language is in xarb-sim(1)).\n"
 	       "\n"
 	       "  -s, --scenario FILE  the scenario\n"
 	       "  -c, --cert FILE      default TLS certificate chain (PEM)\n"

@@ -78,7 +78,7 @@ expect_in "$T/err" "executor mode = live also needs --live"
 expect_rc 69 "$XARB" --demo --live -c "$T/good.conf" --run-for 1
 expect_in "$T/err" "live trading is not in this build yet"
 
-# Without --demo there is no network stack yet: said per venue.
+# Without --demo there are no venue adapters yet: said per venue.
 expect_rc 69 "$XARB" -c "$T/good.conf"
 for v in bybit kucoin bitget hyperliquid paradex binance; do
 	expect_in "$T/err" "xarb: $v: not connected"

@@ -22,6 +22,8 @@ TABLE=$XARB_SRCDIR/src/config_table.c
 CONF=$XARB_SRCDIR/etc/xarb.conf
 MAN1=$XARB_BUILDDIR/man/xarb.1
 MAN5=$XARB_BUILDDIR/man/xarb.conf.5
+MANSIM=$XARB_BUILDDIR/man/xarb-sim.1
+XARB_SIM=${XARB_SIM:-$XARB_BUILDDIR/src/sim/xarb-sim}
 nfail=0
 
 fail() {
@@ -35,7 +37,7 @@ run() {
 	rc=$?
 }
 
-for f in "$TABLE" "$CONF" "$MAN1" "$MAN5"; do
+for f in "$TABLE" "$CONF" "$MAN1" "$MAN5" "$MANSIM"; do
 	if [ ! -r "$f" ]; then
 		echo "FAIL: $f: missing or unreadable" >&2
 		exit 1
@@ -44,7 +46,7 @@ done
 
 # (a) mandoc -Tlint -Wwarning prints nothing and succeeds.
 if [ -n "$MANDOC" ]; then
-	for page in "$MAN1" "$MAN5"; do
+	for page in "$MAN1" "$MAN5" "$MANSIM"; do
 		"$MANDOC" -Tlint -Wwarning "$page" >"$T/lint" 2>&1
 		rc=$?
 		if [ "$rc" -ne 0 ] || [ -s "$T/lint" ]; then
@@ -53,7 +55,7 @@ $(cat "$T/lint")"
 		fi
 	done
 fi
-for page in "$MAN1" "$MAN5"; do
+for page in "$MAN1" "$MAN5" "$MANSIM"; do
 	if grep -n '@[A-Z_]*@' "$page" >"$T/subst"; then
 		fail "$page: placeholders left unsubstituted:
 $(cat "$T/subst")"
@@ -126,6 +128,17 @@ while read -r c; do
 	grep -Eq "Cm $c([^a-z]|\$)" "$MAN1" ||
 	    fail "$MAN1: subcommand $c of --help is not documented (Cm $c)"
 done <"$T/subcmds"
+
+# (e) Every option of xarb-sim --help is in xarb-sim(1).
+run "$XARB_SIM" --help
+[ "$rc" -eq 0 ] || fail "$XARB_SIM --help: exit $rc, expected 0"
+grep -oE -- '--[a-z][a-z-]*' "$T/out" | sort -u >"$T/simopts"
+[ -s "$T/simopts" ] || fail "$XARB_SIM --help: no long options found"
+while read -r o; do
+	o=${o#--}
+	grep -Eq "Fl (\\\\)?-$o([^a-z-]|\$)" "$MANSIM" ||
+	    fail "$MANSIM: long option --$o of --help is not documented"
+done <"$T/simopts"
 
 if [ "$nfail" -ne 0 ]; then
 	echo "man.sh: $nfail check(s) failed" >&2
