@@ -48,7 +48,7 @@ struct net_resolver {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct net_lookups todo; /* under mu */
+	struct net_lookups pending; /* under mu */
 	struct net_lookups done; /* under mu */
 	int stopping;		 /* under mu */
 };
@@ -62,12 +62,12 @@ net_resolver_main(void *arg)
 
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
-		while (!r->stopping && TAILQ_EMPTY(&r->todo))
+		while (!r->stopping && TAILQ_EMPTY(&r->pending))
 			pthread_cond_wait(&r->cv, &r->mu);
 		if (r->stopping)
 			break;
-		l = TAILQ_FIRST(&r->todo);
-		TAILQ_REMOVE(&r->todo, l, entry);
+		l = TAILQ_FIRST(&r->pending);
+		TAILQ_REMOVE(&r->pending, l, entry);
 		pthread_mutex_unlock(&r->mu);
 
 		memset(&hints, 0, sizeof hints);
@@ -127,7 +127,7 @@ net_resolver_new(struct ev_loop *loop)
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return (NULL);
 	r->loop = loop;
-	TAILQ_INIT(&r->todo);
+	TAILQ_INIT(&r->pending);
 	TAILQ_INIT(&r->done);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
@@ -162,8 +162,8 @@ net_resolver_free(struct net_resolver *r)
 	pthread_join(r->thread, NULL);
 	ev_ref(r->loop);
 	ev_async_stop(r->loop, &r->async);
-	while ((l = TAILQ_FIRST(&r->todo)) != NULL) {
-		TAILQ_REMOVE(&r->todo, l, entry);
+	while ((l = TAILQ_FIRST(&r->pending)) != NULL) {
+		TAILQ_REMOVE(&r->pending, l, entry);
 		net_lookup_free(l);
 	}
 	while ((l = TAILQ_FIRST(&r->done)) != NULL) {
@@ -194,7 +194,7 @@ net_resolve(struct net_resolver *r, const char *host, const char *port,
 	l->cb = cb;
 	l->arg = arg;
 	pthread_mutex_lock(&r->mu);
-	TAILQ_INSERT_TAIL(&r->todo, l, entry);
+	TAILQ_INSERT_TAIL(&r->pending, l, entry);
 	pthread_cond_signal(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 	return (l);
