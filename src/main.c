@@ -22,9 +22,11 @@
 
 #include "xarb.h"
 #include "config.h"
+#include "decode.h"
 #include "engine.h"
 #include "log.h"
 #include "tui/tui.h"
+#include "venue.h"
 #include "venues.h"
 
 #ifndef XARB_CONF
@@ -74,7 +76,7 @@ main_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: xarb [-hVv] [-c file] [--headless] [--demo] [--paper | --live]\n"
 	    "            [--run-for seconds] [--check-config] [--show-config]\n"
-	    "       xarb decode venue [file]\n");
+	    "       xarb decode [-c file] venue [file]\n");
 }
 
 static void
@@ -100,7 +102,8 @@ main_help(void)
 	    "  -h, --help          print this help and exit\n"
 	    "\n"
 	    "  decode VENUE [FILE] print raw venue frames (one per line) as\n"
-	    "                      normalised JSON events\n"
+	    "                      normalised JSON events (decode -c FILE\n"
+	    "                      VENUE: with that configuration)\n"
 	    "\n"
 	    "Venues: %s\n"
 	    "Exit status: 0 ok, 1 runtime failure, 64 usage, 65 bad data,\n"
@@ -118,22 +121,31 @@ main_usage_error(const char *fmt, const char *arg)
 	return (XARB_EXIT_USAGE);
 }
 
-/* xarb decode VENUE [FILE]: dispatch and argument checks. */
+/* xarb decode [-c FILE] VENUE [FILE] */
 static int
 main_decode(int argc, char **argv)
 {
 	char venues[128];
-	FILE *fp;
-	int v;
+	struct config_errors errs = { NULL, 0 };
+	struct config *cfg;
+	const char *conf = NULL, *name = "stdin";
+	FILE *fp = stdin;
+	unsigned i;
+	int v, rv;
 
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: xarb decode venue [file]\n"
+		printf("usage: xarb decode [-c file] venue [file]\n"
 		       "Reads raw frames of VENUE, one per line (stdin without "
 		       "FILE), and prints one JSON object per normalised "
 		       "event.\nVenues: %s\n",
 		    venues_list(venues, sizeof venues));
 		return (XARB_EXIT_OK);
+	}
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		conf = argv[2];
+		argc -= 2;
+		argv += 2;
 	}
 	if (argc < 2 || argc > 3)
 		return (main_usage_error("decode: expected a venue and at "
@@ -145,19 +157,37 @@ main_decode(int argc, char **argv)
 		    argv[1], venues_list(venues, sizeof venues));
 		return (XARB_EXIT_USAGE);
 	}
+	if (venue_table[v] == NULL) {
+		fprintf(stderr,
+		    "xarb: decode: the %s frame parser is not in this build "
+		    "yet\n",
+		    venues_name((unsigned)v));
+		return (XARB_EXIT_UNAVAILABLE);
+	}
+	cfg = config_new();
+	if (conf == NULL && access(XARB_CONF, F_OK) == 0)
+		conf = XARB_CONF;
+	if (conf != NULL && config_load(cfg, conf, &errs) != 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "xarb: %s\n", errs.msg[i]);
+		config_errors_clear(&errs);
+		config_free(cfg);
+		return (XARB_EXIT_CONFIG);
+	}
 	if (argc == 3 && strcmp(argv[2], "-") != 0) {
 		if ((fp = fopen(argv[2], "r")) == NULL) {
 			fprintf(stderr, "xarb: decode: %s: %s\n", argv[2],
 			    strerror(errno));
+			config_free(cfg);
 			return (XARB_EXIT_NOINPUT);
 		}
-		fclose(fp);
+		name = argv[2];
 	}
-	fprintf(stderr,
-	    "xarb: decode: the %s frame parser is not in this build yet "
-	    "(it arrives with the venue adapters)\n",
-	    venues_name((unsigned)v));
-	return (XARB_EXIT_UNAVAILABLE);
+	rv = decode_run(cfg, (enum venue_id)v, fp, name, stdout, stderr);
+	if (fp != stdin)
+		fclose(fp);
+	config_free(cfg);
+	return (rv);
 }
 
 static int

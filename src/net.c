@@ -49,8 +49,8 @@ struct net_resolver {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct net_lookups pending; /* under mu */
-	struct net_lookups done; /* under mu */
-	int stopping;		 /* under mu */
+	struct net_lookups done;    /* under mu */
+	int stopping;		    /* under mu */
 };
 
 static void *

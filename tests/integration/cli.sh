@@ -86,15 +86,29 @@ done
 grep -q "xarb: okx:" "$T/err" && fail "a disabled venue was reported"
 expect_in "$T/err" "xarb --demo"
 
-# decode: dispatch and usage.
+# decode: dispatch, usage, and a real decode.
 expect_rc 64 "$XARB" decode
 expect_in "$T/err" "usage:"
 expect_rc 64 "$XARB" decode nosuchvenue
 expect_in "$T/err" 'unknown venue "nosuchvenue"; expected one of: bybit okx kucoin bitget hyperliquid paradex binance'
 expect_rc 66 "$XARB" decode bybit "$T/no-such-file"
-printf '{"topic":"tickers.BTCUSDT"}\n' >"$T/frames"
-expect_rc 69 "$XARB" decode okx "$T/frames"
-expect_in "$T/err" "okx frame parser is not in this build yet"
 expect_rc 0 "$XARB" decode --help
-expect_in "$T/out" "usage: xarb decode venue [file]"
+expect_in "$T/out" "usage: xarb decode [-c file] venue [file]"
+cat >"$T/frames" <<'FRAMES'
+{"success":true,"ret_msg":"","conn_id":"c","req_id":"","op":"subscribe"}
+{"topic":"orderbook.1.ETHUSDT","type":"snapshot","ts":1700000000123,"data":{"s":"ETHUSDT","b":[["2000.5","1.25"]],"a":[["2000.6","0.5"]],"u":9,"seq":1}}
+
+{"topic":"orderbook.1.DOGEUSDT","type":"snapshot","ts":1,"data":{"s":"DOGEUSDT","b":[],"a":[],"u":1}}
+not json at all
+FRAMES
+expect_rc 65 "$XARB" decode -c "$T/good.conf" bybit "$T/frames"
+expect_in "$T/out" '{"type":"quote","venue":"bybit","instrument":"ETH-USDT-PERP","bid":2000.5,"bid_size":1.25,"ask":2000.6,"ask_size":0.5,"ts_ms":1700000000123}'
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "decode printed more than one event: $(cat "$T/out")"
+expect_in "$T/err" "$T/frames:4: skipped: symbol DOGEUSDT is not traded"
+expect_in "$T/err" "$T/frames:5: malformed: not JSON"
+# The same from stdin, named so.
+head -n 2 "$T/frames" >"$T/two"
+timeout 60 "$XARB" decode -c "$T/good.conf" bybit <"$T/two" >"$T/out" 2>"$T/err" ||
+    fail "decode from stdin: exit $?"
+expect_in "$T/out" '"instrument":"ETH-USDT-PERP"'
 exit 0

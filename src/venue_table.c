@@ -1,0 +1,13 @@
+/*
+ * Every venue adapter, indexed by enum venue_id (tmux's cmd_table).
+ * Adding an exchange is one file and one line here.
+ */
+#include "autoconf.h"
+
+#include "venue.h"
+
+extern const struct venue_ops venue_bybit_ops;
+
+const struct venue_ops *const venue_table[VENUE_COUNT] = {
+	[VENUE_BYBIT] = &venue_bybit_ops,
+};
