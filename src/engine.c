@@ -25,6 +25,8 @@
 #include "ring.h"
 #include "sim/pricegen.h"
 #include "symbols.h"
+#include "tls.h"
+#include "venue.h"
 #include "venues.h"
 #include "xmalloc.h"
 
@@ -43,7 +45,9 @@ struct engine {
 	struct detect *detect;
 	struct metrics *metrics;
 	struct pricegen *gen; /* demo source, or NULL */
-	const char **bases;   /* owned array, borrowed strings */
+	SSL_CTX *tls;	      /* owned: the client context of the venues */
+	struct venue *venue[VENUE_COUNT]; /* owned; NULL if not connected */
+	const char **bases;		  /* owned array, borrowed strings */
 
 	struct ring_reader status_rd;
 	int status_rd_ok;
@@ -57,7 +61,7 @@ struct engine {
 	int64_t demo_start_ns;
 	uint64_t demo_done;
 	unsigned demo_venues; /* number of enabled venues */
-	uint32_t venue_live;  /* bit per venue with data */
+	uint32_t venue_live;  /* bit per venue with data (demo source) */
 	double status_interval;
 	double status_last;   /* ev_now of the last status callback */
 	uint64_t status_msgs; /* msgs at the last status callback */
@@ -151,6 +155,60 @@ engine_new_source(struct engine *e, char **cause)
 	return (0);
 }
 
+/* A venue's normalised update: the hot path from the socket read. */
+static void
+engine_venue_update(void *arg, enum venue_id v, const struct venue_update *up,
+    int64_t recv_ts)
+{
+	engine_on_update(arg, up->inst, v, &up->u, recv_ts);
+}
+
+/*
+ * A venue's connection state.  RESYNCING and DOWN apply to all its
+ * quotes at once and close their opportunities; LIVE comes per quote
+ * with each snapshot-backed update, never wholesale, so an instrument
+ * without a fresh snapshot stays out of detection.
+ */
+static void
+engine_venue_state(void *arg, enum venue_id v, enum quote_state st)
+{
+	struct engine *e = arg;
+
+	log_info("venue %s: %s", venues_name(v), book_state_name(st));
+	if (st == QUOTE_LIVE)
+		return;
+	book_set_state(e->book, v, st);
+	e->stats.events += detect_venue_down(e->detect, v, engine_now());
+}
+
+static int
+engine_new_venues(struct engine *e, char **cause)
+{
+	const struct venue_sink sink = {
+		.update = engine_venue_update,
+		.state = engine_venue_state,
+		.arg = e,
+	};
+	unsigned v;
+
+	if ((e->tls = tls_ctx_client(e->cfg->tls_ca_file, cause)) == NULL)
+		return (-1);
+	for (v = 0; v < VENUE_COUNT; v++) {
+		if (!e->cfg->venue[v].enabled)
+			continue;
+		if (venue_table[v] == NULL) {
+			log_warn("venue %s: no adapter in this build yet; "
+				 "not connected",
+			    venues_name(v));
+			continue;
+		}
+		if ((e->venue[v] = venue_new(e->reactor, e->tls, e->cfg,
+			 e->symbols, (enum venue_id)v, &sink, cause)) == NULL)
+			return (-1);
+	}
+	return (0);
+}
+
 struct engine *
 engine_new(const struct config *cfg, const struct engine_opts *opts,
     char **cause)
@@ -192,6 +250,8 @@ engine_new(const struct config *cfg, const struct engine_opts *opts,
 	engine_register_metrics(e);
 	if (opts->demo && engine_new_source(e, cause) != 0)
 		goto fail;
+	if (opts->venues && engine_new_venues(e, cause) != 0)
+		goto fail;
 	e->status_interval = (double)cfg->status_interval_s;
 	return (e);
 
@@ -214,11 +274,16 @@ engine_stop_watchers(struct engine *e)
 void
 engine_free(struct engine *e)
 {
+	unsigned v;
+
 	if (e == NULL)
 		return;
 	engine_stop_watchers(e);
 	if (e->status_rd_ok)
 		ring_reader_fini(&e->status_rd);
+	for (v = 0; v < VENUE_COUNT; v++)
+		venue_free(e->venue[v]);
+	SSL_CTX_free(e->tls);
 	pricegen_free(e->gen);
 	free(e->bases);
 	metrics_free(e->metrics);
@@ -468,6 +533,8 @@ engine_stopping(void *arg)
 static void
 engine_start(struct engine *e)
 {
+	unsigned v;
+
 	/* Timers count from now, not from the loop's cached time. */
 	ev_now_update(e->loop);
 	e->start_ns = engine_now();
@@ -490,9 +557,16 @@ engine_start(struct engine *e)
 		    e->opts.run_for, 0.0);
 		ev_timer_start(e->loop, &e->run_for_timer);
 	}
+	for (v = 0; v < VENUE_COUNT; v++) {
+		if (e->venue[v] != NULL)
+			venue_start(e->venue[v]);
+	}
 	/* Signals are handled from here on (tests wait for this line). */
 	log_info("engine: running: %u instruments, %s source",
-	    symbols_count(e->symbols), e->gen != NULL ? "demo" : "no");
+	    symbols_count(e->symbols),
+	    e->gen != NULL	 ? "demo"
+		: e->opts.venues ? "venues"
+				 : "no");
 }
 
 int
@@ -512,8 +586,9 @@ void
 engine_get_status(struct engine *e, struct engine_status *st)
 {
 	const struct detect_stats *ds = detect_get_stats(e->detect);
+	struct venue_stats vs;
 	struct log_stats ls;
-	unsigned v;
+	unsigned v, d;
 
 	memset(st, 0, sizeof *st);
 	st->uptime_s = (double)(engine_now() - e->start_ns) / (double)NS_PER_S;
@@ -523,7 +598,13 @@ engine_get_status(struct engine *e, struct engine_status *st)
 		if (!e->cfg->venue[v].enabled)
 			continue;
 		st->venues_enabled++;
-		st->venues_live += (e->venue_live >> v) & 1;
+		if (e->venue[v] != NULL) {
+			venue_get_stats(e->venue[v], &vs);
+			st->venues_live += vs.state == QUOTE_LIVE;
+			for (d = 0; d < VENUE_DROP_COUNT; d++)
+				st->bad_msgs += vs.drops[d];
+		} else
+			st->venues_live += (e->venue_live >> v) & 1;
 	}
 	st->opens = ds->opens;
 	st->updates = ds->updates;
@@ -532,21 +613,25 @@ engine_get_status(struct engine *e, struct engine_status *st)
 	st->ring_lost = e->status_rd.lost;
 	log_get_stats(&ls);
 	st->log_dropped = ls.dropped;
-	st->bad_msgs = e->stats.bad_msgs;
+	st->bad_msgs += e->stats.bad_msgs;
 	st->mode = e->opts.live ? "live" : "paper";
 }
+
+static void engine_venue_msgs(struct engine *, char *, size_t);
 
 void
 engine_print_summary(struct engine *e, FILE *fp)
 {
 	struct engine_status st;
+	char per[256];
 
 	engine_get_status(e, &st);
+	engine_venue_msgs(e, per, sizeof per);
 	fprintf(fp,
 	    "xarb: summary: seconds=%.1f venues_live=%u/%u msgs=%llu "
 	    "opps_open=%llu opps_update=%llu opps_close=%llu fills=0 "
 	    "dropped=%llu ring_lost=%llu bad_msgs=%llu detect_p99_ns=%llu "
-	    "total_p99_ns=%llu\n",
+	    "total_p99_ns=%llu%s%s\n",
 	    st.uptime_s, st.venues_live, st.venues_enabled,
 	    (unsigned long long)st.msgs, (unsigned long long)st.opens,
 	    (unsigned long long)st.updates, (unsigned long long)st.closes,
@@ -555,5 +640,28 @@ engine_print_summary(struct engine *e, FILE *fp)
 	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_DETECT],
 		0.99),
 	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_TOTAL],
-		0.99));
+		0.99),
+	    *per ? " venue_msgs=" : "", per);
+}
+
+/* "bybit:1234,okx:987": messages per connected venue, for the summary. */
+static void
+engine_venue_msgs(struct engine *e, char *buf, size_t len)
+{
+	struct venue_stats vs;
+	size_t off = 0;
+	unsigned v;
+	int n;
+
+	buf[0] = '\0';
+	for (v = 0; v < VENUE_COUNT && off < len; v++) {
+		if (e->venue[v] == NULL)
+			continue;
+		venue_get_stats(e->venue[v], &vs);
+		n = snprintf(buf + off, len - off, "%s%s:%llu", off ? "," : "",
+		    venues_name(v), (unsigned long long)vs.msgs);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
 }

@@ -23,7 +23,8 @@ struct ring;
 struct symbols;
 
 struct engine_opts {
-	int demo; /* feed from the in-memory generator */
+	int demo;   /* feed from the in-memory generator */
+	int venues; /* connect the enabled venues (their URLs in cfg) */
 	int headless;
 	int live;	/* executor mode, after --paper / --live */
 	int verbose;	/* -v count, added to [log] level (also on reload) */
@@ -43,8 +44,8 @@ struct engine_status {
 	unsigned open_now;
 	uint64_t ring_lost; /* summed over this engine's readers */
 	uint64_t log_dropped;
-	uint64_t bad_msgs;
-	const char *mode; /* "paper" / "live" */
+	uint64_t bad_msgs; /* venue messages dropped, all reasons */
+	const char *mode;  /* "paper" / "live" */
 };
 
 typedef void (*engine_status_cb)(const struct engine_status *, void *);

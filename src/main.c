@@ -292,8 +292,6 @@ main_status_cb(const struct engine_status *st, void *arg)
 static int
 main_check_mode(const struct main_opts *o, const struct config *cfg)
 {
-	unsigned v;
-
 	if (cfg->exec_mode == EXEC_MODE_LIVE && !o->live && !o->paper) {
 		fprintf(stderr,
 		    "xarb: %s: executor mode = live also needs "
@@ -306,18 +304,6 @@ main_check_mode(const struct main_opts *o, const struct config *cfg)
 		    "xarb: --live: live trading is not in this "
 		    "build yet (the executor is not built); "
 		    "nothing was sent\n");
-		return (XARB_EXIT_UNAVAILABLE);
-	}
-	if (!o->demo) {
-		for (v = 0; v < VENUE_COUNT; v++) {
-			if (!cfg->venue[v].enabled)
-				continue;
-			fprintf(stderr,
-			    "xarb: %s: not connected: this build has no "
-			    "venue adapters yet; run 'xarb --demo' for the "
-			    "offline simulator\n",
-			    venues_name(v));
-		}
 		return (XARB_EXIT_UNAVAILABLE);
 	}
 	return (0);
@@ -353,6 +339,7 @@ main_run(const struct main_opts *o, struct config *cfg)
 	}
 	memset(&eo, 0, sizeof eo);
 	eo.demo = o->demo;
+	eo.venues = !o->demo;
 	eo.headless = 1;
 	eo.live = o->live; /* --paper overrides mode = live */
 	eo.verbose = o->verbose;
@@ -365,7 +352,7 @@ main_run(const struct main_opts *o, struct config *cfg)
 	}
 	engine_set_status_cb(e, main_status_cb, NULL);
 	log_info("xarb %s: %s, %u instruments", PACKAGE_VERSION,
-	    o->demo ? "demo (in-memory venue simulator)" : "live data",
+	    o->demo ? "demo (in-memory venue simulator)" : "live venues",
 	    (unsigned)cfg->symbols.n);
 	rv = engine_run(e);
 	log_stop();

@@ -55,12 +55,23 @@ struct venue {
 	ev_timer prep_retry;
 	double prep_backoff;
 	double ping_interval;
+	double idle_timeout; /* [net] idle_timeout_ms, seconds; 0 off */
 	int started;
+	int ever_open; /* some stream opened once: the network works */
 	enum quote_state state;
 	struct venue_stats stats; /* pings, prepares, state, last_error */
 };
 
 static void venue_prepare(struct venue *);
+
+/* Pongs must beat our own idle watchdog on a quiet venue. */
+static void
+venue_set_ping_interval(struct venue *v, double secs)
+{
+	v->ping_interval = secs;
+	if (v->idle_timeout > 0 && secs > v->idle_timeout / 2)
+		v->ping_interval = v->idle_timeout / 2;
+}
 
 int
 venue_send(struct venue_conn *vc, const char *text, size_t len)
@@ -163,6 +174,7 @@ venue_on_open(struct ws_conn *c, void *arg)
 	struct venue *v = vc->v;
 
 	(void)c;
+	v->ever_open = 1;
 	venue_parser_reset(vc->parser);
 	vc->subscribed = 0;
 	venue_update_state(v);
@@ -209,10 +221,32 @@ venue_on_close(struct ws_conn *c, const char *reason, const char *detail,
 	}
 }
 
+/*
+ * A connection attempt failed.  Logged every time (the back-off bounds
+ * the rate); before any success the log says how to run offline.
+ */
+static void
+venue_on_fail(struct ws_conn *c, const char *reason, const char *detail,
+    double retry_in, void *arg)
+{
+	struct venue_conn *vc = arg;
+	struct venue *v = vc->v;
+
+	(void)c;
+	snprintf(v->stats.last_error, sizeof v->stats.last_error, "%s%s%s",
+	    reason, *detail ? ": " : "", detail);
+	log_warn("venue %s: cannot connect: %s; retrying in %.1f s%s",
+	    v->ops->name, v->stats.last_error, retry_in,
+	    v->ever_open ? ""
+			 : " (offline? 'xarb --demo' runs without a "
+			   "network)");
+}
+
 static const struct ws_callbacks venue_ws_callbacks = {
 	.on_open = venue_on_open,
 	.on_message = venue_on_message,
 	.on_close = venue_on_close,
+	.on_fail = venue_on_fail,
 };
 
 /* -- the prerequisite (KuCoin's bullet token) ------------------------ */
@@ -238,8 +272,11 @@ venue_prepared_cb(struct http_req *req, int status, const char *body,
 		snprintf(v->stats.last_error, sizeof v->stats.last_error,
 		    "%s %s: %s", v->ops->prepare_method, v->ops->prepare_path,
 		    why);
-		log_warn("venue %s: %s; retrying in %.3g s", v->ops->name,
-		    v->stats.last_error, v->prep_backoff);
+		log_warn("venue %s: cannot connect: %s; retrying in %.1f s%s",
+		    v->ops->name, v->stats.last_error, v->prep_backoff,
+		    v->ever_open ? ""
+				 : " (offline? 'xarb --demo' runs without a "
+				   "network)");
 		ev_timer_set(&v->prep_retry, v->prep_backoff, 0.0);
 		ev_timer_start(v->loop, &v->prep_retry);
 		v->prep_backoff =
@@ -248,7 +285,7 @@ venue_prepared_cb(struct http_req *req, int status, const char *body,
 	}
 	v->prep_backoff = 0.5;
 	if (ping > 0)
-		v->ping_interval = ping;
+		venue_set_ping_interval(v, ping);
 	if (ws_set_url(v->conn[0].ws, url, &cause) != 0) {
 		log_warn("venue %s: token endpoint: %s", v->ops->name, cause);
 		free(cause);
@@ -329,7 +366,8 @@ venue_new(struct reactor *r, SSL_CTX *tls, const struct config *cfg,
 	v->sym = sym;
 	v->sink = *sink;
 	v->state = QUOTE_DOWN;
-	v->ping_interval = v->ops->ping_interval;
+	v->idle_timeout = (double)cfg->net_idle_timeout_ms / 1000.0;
+	venue_set_ping_interval(v, v->ops->ping_interval);
 	v->prep_backoff = 0.5;
 	v->url_rest = xstrdup(cfg->venue[id].url_rest);
 	ev_init(&v->prep_retry, venue_prep_retry_cb);

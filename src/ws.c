@@ -216,6 +216,10 @@ ws_drop(struct ws_conn *c, const char *reason, const char *detail)
 	c->state = WS_WAITING;
 	ev_timer_set(&c->retry, delay, 0.0);
 	ev_timer_start(c->loop, &c->retry);
+	/* Last: the callback may stop us, which cancels the retry. */
+	if (!was_open && reason != ws_err_local && c->cfg.cb->on_fail != NULL)
+		c->cfg.cb->on_fail(c, reason, c->stats.last_detail, delay,
+		    c->cfg.arg);
 }
 
 /* -- wslay callbacks (no teardown in here: flags only) --------------- */

@@ -47,6 +47,12 @@ struct ws_callbacks {
 	/* A connection ended (it reconnects unless stopped). */
 	void (*on_close)(struct ws_conn *c, const char *reason,
 	    const char *detail, void *arg);
+	/*
+	 * An attempt failed before opening (DNS, connect, TLS, upgrade);
+	 * retry_in is the back-off chosen (0 when stopped).  Optional.
+	 */
+	void (*on_fail)(struct ws_conn *c, const char *reason,
+	    const char *detail, double retry_in, void *arg);
 };
 
 struct ws_config {
