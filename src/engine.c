@@ -158,9 +158,16 @@ engine_new_source(struct engine *e, char **cause)
 /* A venue's normalised update: the hot path from the socket read. */
 static void
 engine_venue_update(void *arg, enum venue_id v, const struct venue_update *up,
-    int64_t recv_ts)
+    int64_t recv_ts, int64_t parse_ts)
 {
-	engine_on_update(arg, up->inst, v, &up->u, recv_ts);
+	struct engine *e = arg;
+	int64_t now = engine_now();
+
+	/* From the parser's start to here (later updates of a message
+	 * also count the earlier ones' book and detection). */
+	metrics_hist_record(&e->stage[STAGE_PARSE],
+	    (uint64_t)(now > parse_ts ? now - parse_ts : 0));
+	engine_on_update(e, up->inst, v, &up->u, recv_ts);
 }
 
 /*
@@ -188,6 +195,7 @@ engine_new_venues(struct engine *e, char **cause)
 		.update = engine_venue_update,
 		.state = engine_venue_state,
 		.arg = e,
+		.frame_hist = &e->stage[STAGE_FRAME],
 	};
 	unsigned v;
 
@@ -336,7 +344,7 @@ void
 engine_on_update(struct engine *e, inst_id i, enum venue_id v,
     const struct quote_update *u, int64_t read_ts)
 {
-	int64_t t_book, t_done;
+	int64_t t_in = engine_now(), t_book, t_done;
 
 	book_apply(e->book, i, v, u, read_ts);
 	t_book = engine_now();
@@ -344,7 +352,7 @@ engine_on_update(struct engine *e, inst_id i, enum venue_id v,
 	t_done = engine_now();
 	metrics_inc(&e->stats.msgs);
 	metrics_hist_record(&e->stage[STAGE_BOOK],
-	    (uint64_t)(t_book > read_ts ? t_book - read_ts : 0));
+	    (uint64_t)(t_book > t_in ? t_book - t_in : 0));
 	metrics_hist_record(&e->stage[STAGE_DETECT],
 	    (uint64_t)(t_done > t_book ? t_done - t_book : 0));
 	metrics_hist_record(&e->stage[STAGE_TOTAL],

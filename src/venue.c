@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xarb.h"
 #include "config.h"
 #include "http.h"
+#include "metrics.h"
 #include "log.h"
 #include "reactor.h"
 #include "symbols.h"
@@ -36,6 +38,7 @@ struct venue_conn {
 	ev_timer ping;	    /* application heartbeat */
 	int subscribed;
 	int64_t recv_ts;	     /* of the message being parsed */
+	int64_t parse_ts;	     /* when its parsing began */
 	struct venue_parser *parser; /* owned (80 KiB of tokens) */
 };
 
@@ -63,6 +66,15 @@ struct venue {
 };
 
 static void venue_prepare(struct venue *);
+
+static int64_t
+venue_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec);
+}
 
 /* Pongs must beat our own idle watchdog on a quiet venue. */
 static void
@@ -140,7 +152,7 @@ venue_emit_cb(struct venue_parser *p, const struct venue_update *up)
 	live.u.state = QUOTE_LIVE;
 	if (v->state != QUOTE_LIVE)
 		venue_set_state(v, QUOTE_LIVE);
-	v->sink.update(v->sink.arg, v->id, &live, vc->recv_ts);
+	v->sink.update(v->sink.arg, v->id, &live, vc->recv_ts, vc->parse_ts);
 }
 
 static void
@@ -195,6 +207,11 @@ venue_on_message(struct ws_conn *c, const char *data, size_t len, int binary,
 	(void)c;
 	(void)binary;
 	vc->recv_ts = recv_ts;
+	vc->parse_ts = venue_now();
+	if (vc->v->sink.frame_hist != NULL)
+		metrics_hist_record(vc->v->sink.frame_hist,
+		    (uint64_t)(vc->parse_ts > recv_ts ? vc->parse_ts - recv_ts
+						      : 0));
 	venue_parse(vc->parser, data, len, recv_ts);
 	if (!vc->subscribed && vc->parser->welcomed)
 		venue_subscribe(vc);

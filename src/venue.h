@@ -29,6 +29,7 @@
 #include "ws.h"
 
 struct config;
+struct metrics_hist;
 struct symbols;
 struct venue;
 struct venue_conn;
@@ -182,12 +183,17 @@ struct reactor;
 
 /* Where a live venue's data and state changes go (the engine). */
 struct venue_sink {
-	/* One normalised update, received at recv_ts. */
+	/*
+	 * One normalised update, read from the socket at recv_ts; its
+	 * message's parse began at parse_ts (CLOCK_REALTIME ns both).
+	 */
 	void (*update)(void *arg, enum venue_id v,
-	    const struct venue_update *up, int64_t recv_ts);
+	    const struct venue_update *up, int64_t recv_ts, int64_t parse_ts);
 	/* The venue's quotes changed trust state (connection events). */
 	void (*state)(void *arg, enum venue_id v, enum quote_state st);
 	void *arg;
+	/* Socket read to the start of parsing (TLS + frame), or NULL. */
+	struct metrics_hist *frame_hist;
 };
 
 struct venue_stats {

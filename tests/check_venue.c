@@ -42,9 +42,10 @@ static struct seen seen;
 
 static void
 sink_update(void *arg, enum venue_id v, const struct venue_update *up,
-    int64_t recv_ts)
+    int64_t recv_ts, int64_t parse_ts)
 {
 	(void)arg;
+	ck_assert_int_ge(parse_ts, recv_ts);
 	ck_assert_int_eq(v, VENUE_BYBIT);
 	ck_assert_int_gt(recv_ts, 0);
 	ck_assert_uint_lt(up->inst, 2);
@@ -65,7 +66,7 @@ sink_state(void *arg, enum venue_id v, enum quote_state st)
 	seen.states++;
 }
 
-static const struct venue_sink sink = { sink_update, sink_state, NULL };
+static const struct venue_sink sink = { sink_update, sink_state, NULL, NULL };
 
 static void
 setup(void)
