@@ -275,16 +275,19 @@ venue_prepared_cb(struct http_req *req, int status, const char *body,
 	struct venue *v = arg;
 	char url[1024], why[160], *cause = NULL;
 	double ping = 0;
+	int rv;
 
 	v->prep = NULL;
+	rv = status != 200 ? -1
+			   : v->ops->prepared(body, len, url, sizeof url, &ping,
+				 why, sizeof why);
+	if (status == 0)
+		snprintf(why, sizeof why, "%s", err);
+	else if (status != 200)
+		snprintf(why, sizeof why, "status %d", status);
+	/* body and err live in req: free it only now. */
 	http_req_free(req);
-	if (status != 200 ||
-	    v->ops->prepared(body, len, url, sizeof url, &ping, why,
-		sizeof why) != 0) {
-		if (status == 0)
-			snprintf(why, sizeof why, "%s", err);
-		else if (status != 200)
-			snprintf(why, sizeof why, "status %d", status);
+	if (rv != 0) {
 		v->stats.prepare_failures++;
 		snprintf(v->stats.last_error, sizeof v->stats.last_error,
 		    "%s %s: %s", v->ops->prepare_method, v->ops->prepare_path,

@@ -7,7 +7,11 @@
 #include "venue.h"
 
 extern const struct venue_ops venue_bybit_ops;
+extern const struct venue_ops venue_hyperliquid_ops;
+extern const struct venue_ops venue_kucoin_ops;
 
 const struct venue_ops *const venue_table[VENUE_COUNT] = {
 	[VENUE_BYBIT] = &venue_bybit_ops,
+	[VENUE_KUCOIN] = &venue_kucoin_ops,
+	[VENUE_HYPERLIQUID] = &venue_hyperliquid_ops,
 };
