@@ -109,7 +109,12 @@ book_apply(struct book *b, inst_id i, enum venue_id v,
 		nv.state = u->state;
 	if (m & QU_FLAGS)
 		nv.flags = u->flags;
-	nv.recv_ts = recv_ts;
+	/*
+	 * recv_ts is the age of the top of book: a funding-only update must
+	 * not make an old book look fresh.
+	 */
+	if (m & QU_TOP)
+		nv.recv_ts = recv_ts;
 	book_publish(q, &nv);
 	b->stats.updates++;
 	return (q);

@@ -93,8 +93,9 @@ book_quote(struct book *b, inst_id i, enum venue_id v)
 }
 
 /*
- * Merges u into (i, v), stamps recv_ts and publishes the result to
- * readers.  Reactor thread only.  Returns the quote.
+ * Merges u into (i, v), stamps recv_ts if u moves the top of book, and
+ * publishes the result to readers.  Reactor thread only.  Returns the
+ * quote.
  */
 struct quote *book_apply(struct book *b, inst_id i, enum venue_id v,
     const struct quote_update *u, int64_t recv_ts);

@@ -116,7 +116,12 @@ config_table_map_word(const char *w, char **cause)
 		free(why);
 		goto bad;
 	}
-	if (strlen(sym) > 28)
+	/* It goes into subscribe messages: no quote, no backslash. */
+	if (strlen(sym) > 28 ||
+	    strspn(sym,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz"
+		"0123456789._-") != strlen(sym))
 		goto bad;
 	if (units != NULL &&
 	    (!config_table_positive_decimal(units) ||

@@ -67,6 +67,21 @@ struct venue {
 
 static void venue_prepare(struct venue *);
 
+/*
+ * A venue with a prerequisite (KuCoin) gets a fresh token for every new
+ * connection, as its docs advise: the WebSocket does not retry on its
+ * own; the token request does, after delay.
+ */
+static void
+venue_retoken(struct venue *v, struct ws_conn *c, double delay)
+{
+	if (v->ops->prepare_path == NULL || reactor_stopping(v->reactor))
+		return;
+	ws_stop(c);
+	ev_timer_set(&v->prep_retry, delay, 0.0);
+	ev_timer_start(v->loop, &v->prep_retry);
+}
+
 static int64_t
 venue_now(void)
 {
@@ -147,11 +162,17 @@ venue_emit_cb(struct venue_parser *p, const struct venue_update *up)
 	struct venue *v = vc->v;
 	struct venue_update live = *up;
 
-	/* Parsers emit only snapshot-backed data: the quote is trusted. */
-	live.u.mask |= QU_STATE;
-	live.u.state = QUOTE_LIVE;
-	if (v->state != QUOTE_LIVE)
-		venue_set_state(v, QUOTE_LIVE);
+	/*
+	 * Parsers emit only snapshot-backed data: a top of book makes its
+	 * quote trusted.  Funding alone (Binance's /market stream) does not:
+	 * the book may be from before a reconnect of the other stream.
+	 */
+	if (up->u.mask & QU_TOP) {
+		live.u.mask |= QU_STATE;
+		live.u.state = QUOTE_LIVE;
+		if (v->state != QUOTE_LIVE)
+			venue_set_state(v, QUOTE_LIVE);
+	}
 	v->sink.update(v->sink.arg, v->id, &live, vc->recv_ts, vc->parse_ts);
 }
 
@@ -230,12 +251,7 @@ venue_on_close(struct ws_conn *c, const char *reason, const char *detail,
 	log_warn("venue %s: stream %u lost: %s", v->ops->name, vc->stream,
 	    v->stats.last_error);
 	venue_update_state(v);
-	/* A refused upgrade may be an expired token: fetch a new one. */
-	if (reason == ws_err_upgrade && v->ops->prepare_path != NULL) {
-		ws_stop(c);
-		ev_timer_set(&v->prep_retry, v->prep_backoff, 0.0);
-		ev_timer_start(v->loop, &v->prep_retry);
-	}
+	venue_retoken(v, c, v->prep_backoff);
 }
 
 /*
@@ -257,6 +273,7 @@ venue_on_fail(struct ws_conn *c, const char *reason, const char *detail,
 	    v->ever_open ? ""
 			 : " (offline? 'xarb --demo' runs without a "
 			   "network)");
+	venue_retoken(v, c, retry_in);
 }
 
 static const struct ws_callbacks venue_ws_callbacks = {

@@ -221,7 +221,9 @@ bybit_parse(struct venue_parser *p, const char *msg, size_t len,
 	    (!json_eq(d, type, "snapshot") && !json_eq(d, type, "delta")))
 		return (venue_drop(p, VENUE_DROP_SHAPE, "%.*s: no data/type",
 		    (int)(tl > 60 ? 60 : tl), topic));
-	if (json_get_i64(d, json_find(d, 0, "ts"), &ts) != 0)
+	/* Milliseconds; refused past what nanoseconds in int64 can hold. */
+	if (json_get_i64(d, json_find(d, 0, "ts"), &ts) != 0 || ts <= 0 ||
+	    ts > INT64_MAX / NS_PER_MS)
 		return (venue_drop(p, VENUE_DROP_NUMBER, "bad ts"));
 	snapshot = json_eq(d, type, "snapshot");
 	if (tl > 12 && memcmp(topic, "orderbook.1.", 12) == 0) {

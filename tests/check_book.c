@@ -98,6 +98,7 @@ START_TEST(test_book_clamps_and_counts_out_of_range)
 	u.funding = INT64_C(5) * RATE_SCALE; /* 500 %: garbage */
 	u.next_funding_ms = -5;
 	q = book_apply(b, 0, VENUE_OKX, &u, 1);
+	ck_assert_int_eq(q->recv_ts, 0); /* funding is not a fresh book */
 	ck_assert_int_eq(q->funding, INT32_MAX);
 	ck_assert_uint_eq(q->next_funding, 0);
 	ck_assert_uint_eq(b->stats.clamped, 2);

@@ -589,6 +589,10 @@ static const struct {
 	{ "venue.bybit", "map", "PEPE:1000PEPEUSDT:1.5",
 	    "expected BASE:SYMBOL or BASE:SYMBOL:UNITS "
 	    "(PEPE:1000PEPEUSDT:1000), got \"PEPE:1000PEPEUSDT:1.5\"" },
+	/* Symbols go into subscribe JSON: nothing that could break it. */
+	{ "venue.bybit", "map", "PEPE:1000PEPE\\USDT",
+	    "expected BASE:SYMBOL or BASE:SYMBOL:UNITS "
+	    "(PEPE:1000PEPEUSDT:1000), got \"PEPE:1000PEPE\\USDT\"" },
 	{ "venue.bybit", "map", "PEPE:A:1000:9",
 	    "expected BASE:SYMBOL or BASE:SYMBOL:UNITS "
 	    "(PEPE:1000PEPEUSDT:1000), got \"PEPE:A:1000:9\"" },

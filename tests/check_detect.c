@@ -216,7 +216,8 @@ START_TEST(test_detect_constraint_fires)
 		book_set_state(book, B, QUOTE_RESYNCING);
 		break;
 	case BREAK_STALE:
-		u.mask = 0; /* same quote, received too long ago */
+		u.mask = QU_ASK; /* same quote, received too long ago */
+		u.ask = px(50001);
 		book_apply(book, 0, A, &u, NOW - 1001 * NS_PER_MS);
 		break;
 	case BREAK_CROSSED:
