@@ -148,7 +148,7 @@ on_close(struct ws_conn *c, const char *reason, const char *detail, void *arg)
 	snprintf(seen.detail, sizeof seen.detail, "%s", detail);
 }
 
-static const struct ws_callbacks cbs = { on_open, on_message, on_close };
+static const struct ws_callbacks cbs = { on_open, on_message, on_close, NULL };
 
 static struct ws_conn *
 client(const char *u, double idle, size_t max_msg)

@@ -108,7 +108,7 @@ tcheck_read(const char *path)
 	return (buf);
 }
 
-static void *tcheck_kept[64];
+static void *tcheck_kept[1024];
 static unsigned tcheck_nkept;
 
 void *
