@@ -463,8 +463,8 @@ START_TEST(test_sim_script_errors_all_reported)
 		"t.scn:13: expected length, chunked or close, got "
 		"\"sometimes\"",
 		"t.scn:14: expected a body, @bytes=N",
-		"t.scn:15: expected endpoint, on, upgrade, route or a # "
-		"comment, got \"frobnicate\"",
+		"t.scn:15: expected endpoint, on, upgrade, route, venue, "
+		"replay, prices, bullet or a # comment, got \"frobnicate\"",
 	};
 	char *cause = NULL;
 	const char *p;

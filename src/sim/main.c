@@ -2,14 +2,17 @@
  * xarb-sim: the venue simulator as a program, for shell tests and
  * benchmarks that want a real process to talk to.
  *
- *   xarb-sim -s scenario [-c cert -k key] [--ports file]
+ *   xarb-sim -s scenario [-c cert -k key | --certs dir] [--ports file]
  *            [--run-for seconds] [-v]
  *
  * Prints one line per endpoint on stdout once every listener is bound
- * ("xarb-sim: NAME listening on 127.0.0.1:PORT (wss)"), and with --ports
- * writes "NAME PORT" lines to a file, atomically, so a test can wait for
- * the file and read the ports.  SIGINT and SIGTERM stop it cleanly; a
- * summary line of the counters goes to stdout at exit.
+ * ("xarb-sim: NAME listening on 127.0.0.1:PORT (wss)", and for a venue
+ * endpoint "xarb-sim: NAME url wss://localhost:PORT/PATH"), and with
+ * --ports writes "NAME PORT" lines to a file, atomically, so a test can
+ * wait for the file and read the ports.  --certs makes a test CA and a
+ * localhost certificate in dir (sim_cert.h) and serves with them, for
+ * machines without the openssl program.  SIGINT and SIGTERM stop it
+ * cleanly; a summary line of the counters goes to stdout at exit.
  *
  * Exit status: 0 success, 1 runtime failure, 64 usage, 66 scenario file
  * unreadable, 78 scenario error (as xarb(1)).
@@ -30,6 +33,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "sim.h"
+#include "sim_cert.h"
 
 #define SIM_MAIN_FILE_MAX (16 << 20) /* a scenario is text, not data */
 
@@ -38,6 +42,7 @@ struct sim_main_opts {
 	const char *cert;
 	const char *key;
 	const char *ports;
+	const char *certs;
 	double run_for;
 	int verbose;
 };
@@ -45,6 +50,7 @@ struct sim_main_opts {
 enum {
 	OPT_PORTS = 256,
 	OPT_RUN_FOR,
+	OPT_CERTS,
 };
 
 static const struct option sim_main_longopts[] = {
@@ -52,6 +58,7 @@ static const struct option sim_main_longopts[] = {
 	{ "cert", required_argument, NULL, 'c' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "ports", required_argument, NULL, OPT_PORTS },
+	{ "certs", required_argument, NULL, OPT_CERTS },
 	{ "run-for", required_argument, NULL, OPT_RUN_FOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -63,9 +70,8 @@ static void
 sim_main_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: xarb-sim [-hVv] -s scenario [-c cert -k key] "
-	    "[--ports file]\n"
-	    "                [--run-for seconds]\n");
+	    "usage: xarb-sim [-hVv] -s scenario [-c cert -k key | --certs dir]\n"
+	    "                [--ports file] [--run-for seconds]\n");
 }
 
 static void
@@ -80,6 +86,8 @@ sim_main_help(void)
 	       "  -s, --scenario FILE  the scenario\n"
 	       "  -c, --cert FILE      default TLS certificate chain (PEM)\n"
 	       "  -k, --key FILE       its private key (PEM)\n"
+	       "      --certs DIR      make a test CA and certificate in DIR "
+	       "and use them\n"
 	       "      --ports FILE     write \"ENDPOINT PORT\" lines to FILE\n"
 	       "      --run-for SECS   stop after SECS seconds\n"
 	       "  -v, --verbose        log connections (debug level)\n"
@@ -121,6 +129,9 @@ sim_main_args(int argc, char **argv, struct sim_main_opts *o)
 		case OPT_PORTS:
 			o->ports = optarg;
 			break;
+		case OPT_CERTS:
+			o->certs = optarg;
+			break;
 		case OPT_RUN_FOR:
 			errno = 0;
 			o->run_for = strtod(optarg, &end);
@@ -152,6 +163,9 @@ sim_main_args(int argc, char **argv, struct sim_main_opts *o)
 		return (sim_main_usage_error("expected -s scenario%s", ""));
 	if ((o->cert == NULL) != (o->key == NULL))
 		return (sim_main_usage_error("-c and -k go together%s", ""));
+	if (o->cert != NULL && o->certs != NULL)
+		return (sim_main_usage_error("--certs replaces -c and -k%s",
+		    ""));
 	return (0);
 }
 
@@ -217,11 +231,15 @@ static void
 sim_main_announce(struct sim *s)
 {
 	const char *name, *scheme;
+	char url[512];
 	unsigned i;
 
-	for (i = 0; (name = sim_endpoint(s, i, &scheme)) != NULL; i++)
+	for (i = 0; (name = sim_endpoint(s, i, &scheme)) != NULL; i++) {
 		printf("xarb-sim: %s listening on 127.0.0.1:%u (%s)\n", name,
 		    sim_port(s, name), scheme);
+		if (sim_url(s, name, url, sizeof url) > 0)
+			printf("xarb-sim: %s url %s\n", name, url);
+	}
 	fflush(stdout);
 }
 
@@ -250,13 +268,21 @@ sim_main_summary(struct sim *s)
 	printf("xarb-sim: summary: accepted=%llu tls_failed=%llu "
 	       "upgrades=%llu refused=%llu http_requests=%llu msgs_in=%llu "
 	       "msgs_out=%llu pongs_in=%llu closes_in=%llu "
-	       "disconnects=%llu\n",
+	       "disconnects=%llu subscribed=%llu sub_errors=%llu "
+	       "heartbeats=%llu pushes=%llu pings_out=%llu "
+	       "hb_timeouts=%llu slow=%llu dislocations=%u\n",
 	    (unsigned long long)st.accepted, (unsigned long long)st.tls_failed,
 	    (unsigned long long)st.upgrades, (unsigned long long)st.refused,
 	    (unsigned long long)st.http_requests,
 	    (unsigned long long)st.msgs_in, (unsigned long long)st.msgs_out,
 	    (unsigned long long)st.pongs_in, (unsigned long long)st.closes_in,
-	    (unsigned long long)st.disconnects);
+	    (unsigned long long)st.disconnects,
+	    (unsigned long long)st.subscribed,
+	    (unsigned long long)st.sub_errors,
+	    (unsigned long long)st.heartbeats, (unsigned long long)st.pushes,
+	    (unsigned long long)st.pings_out,
+	    (unsigned long long)st.hb_timeouts, (unsigned long long)st.slow,
+	    sim_dislocations(s, NULL, 0));
 	fflush(stdout);
 }
 
@@ -327,7 +353,7 @@ main(int argc, char **argv)
 {
 	struct sim_main_opts o;
 	struct sim *s;
-	char *script, *cause = NULL;
+	char *script, *cause = NULL, *cert = NULL, *key = NULL;
 	int rv;
 
 	/* OpenSSL writes to sockets with write(2): a gone peer is EPIPE. */
@@ -340,9 +366,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "xarb-sim: log thread: %s\n", strerror(errno));
 		return (XARB_EXIT_FAILURE);
 	}
+	if (o.certs != NULL) {
+		if (sim_cert_make(o.certs, &cause) != 0) {
+			fprintf(stderr, "xarb-sim: %s\n", cause);
+			free(cause);
+			log_stop();
+			return (XARB_EXIT_FAILURE);
+		}
+		xasprintf(&cert, "%s/server.pem", o.certs);
+		xasprintf(&key, "%s/server.key", o.certs);
+		o.cert = cert;
+		o.key = key;
+	}
 	if ((script = sim_main_read(o.scenario)) == NULL) {
 		fprintf(stderr, "xarb-sim: %s: %s\n", o.scenario,
 		    strerror(errno));
+		free(cert);
+		free(key);
 		log_stop();
 		return (XARB_EXIT_NOINPUT);
 	}
@@ -350,12 +390,16 @@ main(int argc, char **argv)
 		sim_main_errors(cause);
 		free(cause);
 		free(script);
+		free(cert);
+		free(key);
 		log_stop();
 		return (XARB_EXIT_CONFIG);
 	}
 	rv = sim_main_run(&o, s);
 	sim_free(s);
 	free(script);
+	free(cert);
+	free(key);
 	log_stop();
 	return (rv);
 }

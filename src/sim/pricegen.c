@@ -174,19 +174,14 @@ pricegen_funding(const struct pricegen_leg *l, enum venue_id v, int64_t now,
 	}
 }
 
-void
-pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t)
+/* One tick of (i, v) at now: the walk, the venue's leg, the dislocation. */
+static void
+pricegen_tick(struct pricegen *g, unsigned i, unsigned v, int64_t now,
+    struct pricegen_tick *t)
 {
 	struct pricegen_inst *in;
 	struct pricegen_leg *l;
 	double dt, px, half, notional;
-	unsigned n = g->p.ninst * VENUE_COUNT, i, v;
-
-	do {
-		i = g->cursor / VENUE_COUNT;
-		v = g->cursor % VENUE_COUNT;
-		g->cursor = (g->cursor + 1) % n;
-	} while ((g->p.venues & (1u << v)) == 0);
 
 	pricegen_dislocate(g, now);
 	in = &g->inst[i];
@@ -219,6 +214,30 @@ pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t)
 	t->u.exch_ts = now;
 	pricegen_funding(l, (enum venue_id)v, now, &t->u);
 	g->stats.ticks++;
+}
+
+void
+pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t)
+{
+	unsigned n = g->p.ninst * VENUE_COUNT, i, v;
+
+	do {
+		i = g->cursor / VENUE_COUNT;
+		v = g->cursor % VENUE_COUNT;
+		g->cursor = (g->cursor + 1) % n;
+	} while ((g->p.venues & (1u << v)) == 0);
+	pricegen_tick(g, i, v, now, t);
+}
+
+int
+pricegen_quote(struct pricegen *g, inst_id i, enum venue_id v, int64_t now,
+    struct pricegen_tick *t)
+{
+	if (i >= g->p.ninst || (unsigned)v >= VENUE_COUNT ||
+	    (g->p.venues & (1u << v)) == 0)
+		return (-1);
+	pricegen_tick(g, i, (unsigned)v, now, t);
+	return (0);
 }
 
 const struct pricegen_dislocation *

@@ -54,6 +54,16 @@ void pricegen_free(struct pricegen *g);
 /* The next tick, round-robin over instruments x venues, at time now (ns). */
 void pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t);
 
+/*
+ * The tick of one instrument on one venue at time now (ns), for callers
+ * that pull quotes per venue (the simulator's venue endpoints) instead
+ * of round robin.  Draws from the same generator as pricegen_next, so
+ * every venue shares the instrument's walk.  Returns 0, or -1 if i is
+ * out of range or v was not selected.
+ */
+int pricegen_quote(struct pricegen *g, inst_id i, enum venue_id v, int64_t now,
+    struct pricegen_tick *t);
+
 /* The active dislocation, or NULL. */
 const struct pricegen_dislocation *pricegen_active(const struct pricegen *g);
 

@@ -20,6 +20,11 @@
  * callback.  Counters and kept messages are under sim->mu, because tests
  * read them from other threads.  Input is untrusted: a bad client is
  * answered or dropped, counted, and never crashes the simulator.
+ *
+ * Venue endpoints (`venue NAME`) hand each upgraded connection to a
+ * session of the venue layer (sim_venue.c), which speaks the venue's
+ * protocol through the sim_conn_* calls at the end of this file; the
+ * session is freed with its connection, in sim_conn_free().
  */
 #include "autoconf.h"
 
@@ -50,6 +55,7 @@
 #include "xmalloc.h"
 #include "sim.h"
 #include "sim_script.h"
+#include "sim_venue.h"
 
 #define SIM_HEAD_MAX ((size_t)16 << 10)	  /* request line + headers */
 #define SIM_BODY_MAX (1LL << 20)	  /* request body read and discarded */
@@ -108,11 +114,12 @@ struct sim_conn {
 	wslay_event_context_ptr ws;    /* owned */
 	struct sim_timer *timers;      /* owned, ntimers */
 	unsigned ntimers;
-	int ws_open;	  /* counted in open_now */
-	int closing;	  /* free at the end of this callback */
-	int abrupt;	  /* closing: no TLS close_notify, no FIN wait */
-	int stalled;	  /* a fault broke framing: send nothing more */
-	int close_queued; /* we sent (or queued) our close frame */
+	struct sim_vconn *vc; /* owned: venue session, or NULL */
+	int ws_open;	      /* counted in open_now */
+	int closing;	      /* free at the end of this callback */
+	int abrupt;	      /* closing: no TLS close_notify, no FIN wait */
+	int stalled;	      /* a fault broke framing: send nothing more */
+	int close_queued;     /* we sent (or queued) our close frame */
 	TAILQ_ENTRY(sim_conn) entry;
 };
 
@@ -121,6 +128,7 @@ TAILQ_HEAD(sim_conns, sim_conn);
 struct sim_ep {
 	struct sim *sim;		      /* borrowed */
 	const struct sim_endpoint_spec *spec; /* borrowed from sim->sc */
+	unsigned index;			      /* of spec in the script */
 	SSL_CTX *ctx;			      /* owned; NULL: plain */
 	int fd;				      /* listener, -1 if closed */
 	unsigned port;
@@ -137,8 +145,9 @@ struct sim_ep {
 };
 
 struct sim {
-	struct sim_script *sc; /* owned */
-	struct sim_ep *eps;    /* owned array of neps */
+	struct sim_script *sc;	   /* owned */
+	struct sim_market *market; /* owned; NULL without venue endpoints */
+	struct sim_ep *eps;	   /* owned array of neps */
 	unsigned neps;
 	struct ev_loop *loop; /* borrowed, or owned if own_loop */
 	int own_loop;
@@ -155,6 +164,8 @@ struct sim_req {
 	size_t method_len;
 	const char *path; /* the target without its query */
 	size_t path_len;
+	const char *query; /* after the '?', or "" */
+	size_t query_len;
 	int minor;	  /* HTTP/1.minor */
 	int ws_upgrade;	  /* Upgrade: lists websocket */
 	int has_upgrade;  /* any Upgrade header */
@@ -170,6 +181,7 @@ static void sim_conn_io_cb(struct ev_loop *, ev_io *, int);
 static void sim_conn_timer_cb(struct ev_loop *, ev_timer *, int);
 static void sim_rule_timer_cb(struct ev_loop *, ev_timer *, int);
 static void sim_ws_recv(struct sim_conn *);
+static void sim_ws_act(struct sim_conn *, const struct sim_action *);
 
 /* Counters: the loop thread writes, any thread reads (sim_get_stats). */
 static void
@@ -252,7 +264,8 @@ sim_keep(struct sim_ep *ep, const uint8_t *msg, size_t len)
 
 	if ((copy = malloc(len + 1)) == NULL)
 		return; /* a test will miss it; the sim goes on */
-	memcpy(copy, msg, len);
+	if (len > 0)
+		memcpy(copy, msg, len);
 	copy[len] = '\0';
 	pthread_mutex_lock(&ep->sim->mu);
 	free(ep->kept[ep->kept_next]);
@@ -289,6 +302,7 @@ sim_conn_free(struct sim_conn *c)
 	for (i = 0; i < c->ntimers; i++)
 		ev_timer_stop(loop, &c->timers[i].w);
 	free(c->timers);
+	sim_vconn_free(c->vc);
 	if (c->ws_open)
 		sim_stat_open(c->ep, -1);
 	sim_stat_inc(c->ep, &c->ep->stats.disconnects);
@@ -404,8 +418,8 @@ sim_conn_update(struct sim_conn *c)
 	}
 }
 
-/* The end of every callback: write, re-arm, or free. */
-static void
+/* The end of every callback: write, re-arm, or free (sim_venue.h). */
+void
 sim_conn_after(struct sim_conn *c)
 {
 	if (!c->closing && sim_conn_flush(c) != 0)
@@ -556,6 +570,21 @@ fail:
 	c->closing = 1;
 }
 
+/* An answer with a body built at run time (copied out at once). */
+static void
+sim_http_text(struct sim_conn *c, unsigned status, char *body)
+{
+	struct sim_route rt;
+
+	memset(&rt, 0, sizeof rt);
+	rt.status = status;
+	rt.framing = SIM_FRAMING_LENGTH;
+	rt.body_kind = SIM_BODY_TEXT;
+	rt.body = body;
+	rt.body_len = strlen(body);
+	sim_http_answer(c, &rt, "");
+}
+
 /* An error or refusal with a small JSON body. */
 static void
 sim_http_error(struct sim_conn *c, unsigned status, const char *extra)
@@ -647,8 +676,14 @@ sim_parse_request_line(const char *l, size_t len, struct sim_req *rq)
 	if (sp == l || sp == end || *sp != ' ')
 		return (-1);
 	rq->path = l;
-	if ((q = memchr(l, '?', (size_t)(sp - l))) == NULL)
+	if ((q = memchr(l, '?', (size_t)(sp - l))) == NULL) {
+		rq->query = "";
+		rq->query_len = 0;
 		q = sp;
+	} else {
+		rq->query = q + 1;
+		rq->query_len = (size_t)(sp - q - 1);
+	}
 	rq->path_len = (size_t)(q - l);
 	l = sp + 1;
 	if (end - l != 8 || memcmp(l, "HTTP/1.", 7) != 0 ||
@@ -957,6 +992,14 @@ sim_ws_raw_act(struct sim_conn *c, const struct sim_action *a)
 	}
 }
 
+/* Is the connection ending?  Then scripts and sessions send nothing. */
+static int
+sim_conn_ending(const struct sim_conn *c)
+{
+	return (c->closing || c->stalled || c->close_queued ||
+	    c->state != SIM_CONN_WS || wslay_event_get_close_received(c->ws));
+}
+
 /* Runs one scripted action.  Never frees c: it sets c->closing. */
 static void
 sim_ws_act(struct sim_conn *c, const struct sim_action *a)
@@ -964,8 +1007,7 @@ sim_ws_act(struct sim_conn *c, const struct sim_action *a)
 	struct wslay_event_msg m;
 	int r = 0;
 
-	if (c->closing || c->stalled || c->close_queued ||
-	    wslay_event_get_close_received(c->ws))
+	if (sim_conn_ending(c))
 		return; /* the connection is ending: scripts stop */
 	memset(&m, 0, sizeof m);
 	switch (a->kind) {
@@ -1013,6 +1055,8 @@ sim_ws_on_text(struct sim_conn *c, const uint8_t *msg, size_t len)
 	unsigned i;
 
 	sim_keep(c->ep, msg, len);
+	if (c->vc != NULL && !sim_conn_ending(c))
+		sim_vconn_text(c->vc, (const char *)msg, len);
 	for (i = 0; i < spec->nrules && !c->closing; i++) {
 		r = &spec->rules[i];
 		if (r->when != SIM_ON_MESSAGE)
@@ -1034,13 +1078,18 @@ sim_ws_msg_cb(wslay_event_context_ptr ctx,
 	switch (arg->opcode) {
 	case WSLAY_TEXT_FRAME:
 		sim_stat_inc(c->ep, &st->msgs_in);
-		sim_ws_on_text(c, arg->msg, arg->msg_length);
+		/* An empty message may come as NULL: never pass that on. */
+		sim_ws_on_text(c,
+		    arg->msg != NULL ? arg->msg : (const uint8_t *)"",
+		    arg->msg_length);
 		break;
 	case WSLAY_BINARY_FRAME:
 		sim_stat_inc(c->ep, &st->msgs_in);
 		break;
 	case WSLAY_PONG:
 		sim_stat_inc(c->ep, &st->pongs_in);
+		if (c->vc != NULL)
+			sim_vconn_pong(c->vc);
 		break;
 	case WSLAY_CONNECTION_CLOSE:
 		/* wslay has queued the answering close (unless ours went) */
@@ -1095,18 +1144,21 @@ sim_ws_start_rules(struct sim_conn *c)
 	}
 }
 
-/* 101 sent (or about to be): wslay takes over. */
+/* 101 sent (or about to be): wslay (and a venue session) takes over. */
 static void
-sim_ws_open(struct sim_conn *c, size_t head_len)
+sim_ws_open(struct sim_conn *c, const struct sim_req *rq, size_t head_len)
 {
 	const struct sim_endpoint_spec *spec = c->ep->spec;
+	struct sim_market *m = c->ep->sim->market;
 	unsigned i, n = 0;
 
 	for (i = 0; i < spec->nrules; i++)
 		n += spec->rules[i].when == SIM_ON_OPEN;
 	if (wslay_event_context_server_init(&c->ws, &sim_ws_callbacks, c) !=
 		0 ||
-	    (n > 0 && (c->timers = calloc(n, sizeof *c->timers)) == NULL)) {
+	    (n > 0 && (c->timers = calloc(n, sizeof *c->timers)) == NULL) ||
+	    (spec->venue.kind != SIM_VENUE_NONE &&
+		(c->vc = sim_vconn_new(m, c->ep->index, c)) == NULL)) {
 		c->closing = 1;
 		return;
 	}
@@ -1118,6 +1170,9 @@ sim_ws_open(struct sim_conn *c, size_t head_len)
 	c->ws_open = 1;
 	sim_stat_inc(c->ep, &c->ep->stats.upgrades);
 	sim_stat_open(c->ep, 1);
+	if (c->vc != NULL)
+		sim_vconn_open(c->vc, rq->path, rq->path_len, rq->query,
+		    rq->query_len);
 	sim_ws_start_rules(c);
 	if (!c->closing)
 		sim_ws_recv(c); /* early frames, or bytes OpenSSL holds */
@@ -1130,7 +1185,8 @@ sim_ws_request(struct sim_conn *c, const struct sim_req *rq, size_t head_len)
 	const struct sim_endpoint_spec *spec = c->ep->spec;
 	static char noupgrade[] = "{\"result\":\"this is not a websocket\"}\n";
 	struct sim_route rt;
-	char resp[256], accept[32];
+	char resp[256], accept[32], body[256];
+	unsigned status;
 	int n;
 
 	if (!rq->has_upgrade) {
@@ -1145,6 +1201,12 @@ sim_ws_request(struct sim_conn *c, const struct sim_req *rq, size_t head_len)
 	}
 	if (!rq->version13) {
 		sim_http_error(c, 400, "Sec-WebSocket-Version: 13\r\n");
+		goto refused;
+	}
+	if (spec->venue.kind != SIM_VENUE_NONE &&
+	    (status = sim_venue_admit(&spec->venue, rq->path, rq->path_len,
+		 rq->query, rq->query_len, body, sizeof body)) != 0) {
+		sim_http_text(c, status, body);
 		goto refused;
 	}
 	switch (spec->upgrade) {
@@ -1176,7 +1238,7 @@ sim_ws_request(struct sim_conn *c, const struct sim_req *rq, size_t head_len)
 		c->closing = 1;
 		return;
 	}
-	sim_ws_open(c, head_len);
+	sim_ws_open(c, rq, head_len);
 	return;
 
 refused:
@@ -1202,6 +1264,22 @@ sim_route_find(const struct sim_endpoint_spec *spec, const struct sim_req *rq)
 	return (NULL);
 }
 
+/* KuCoin's bullet-public: the kucoin endpoint's token and address. */
+static void
+sim_http_bullet(struct sim_conn *c, const struct sim_route *rt)
+{
+	const struct sim_ep *ws = sim_find(c->ep->sim, rt->bullet);
+	char body[1024];
+
+	if (ws == NULL ||
+	    sim_venue_bullet(&ws->spec->venue, ws->ctx != NULL, ws->port, body,
+		sizeof body) < 0) {
+		sim_http_error(c, 500, "");
+		return;
+	}
+	sim_http_text(c, rt->status, body);
+}
+
 /* The request is complete: answer now, later, or never. */
 static void
 sim_http_route(struct sim_conn *c)
@@ -1210,6 +1288,10 @@ sim_http_route(struct sim_conn *c)
 
 	if (rt == NULL) {
 		sim_http_error(c, 404, "");
+		return;
+	}
+	if (rt->body_kind == SIM_BODY_BULLET) {
+		sim_http_bullet(c, rt);
 		return;
 	}
 	if (rt->body_kind == SIM_BODY_HANG || rt->delay > 0) {
@@ -1537,9 +1619,21 @@ sim_close_all(struct sim *s)
 
 /* Public interface. */
 
-struct sim *
-sim_new(const char *name, const char *script, const char *cert, const char *key,
-    char **cause)
+static int
+sim_has_venues(const struct sim_script *sc)
+{
+	unsigned i;
+
+	for (i = 0; i < sc->neps; i++)
+		if (sc->eps[i].venue.kind != SIM_VENUE_NONE)
+			return (1);
+	return (0);
+}
+
+/* Takes sc; builds the endpoints' TLS contexts and the venue market. */
+static struct sim *
+sim_new_script(const char *name, struct sim_script *sc,
+    const struct symbols *sym, char **cause)
 {
 	struct sim *s;
 	struct sim_ep *ep;
@@ -1548,13 +1642,13 @@ sim_new(const char *name, const char *script, const char *cert, const char *key,
 
 	s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->mu, NULL);
-	if ((s->sc = sim_script_parse(name, script, cert, key, cause)) == NULL)
-		goto fail;
+	s->sc = sc;
 	s->eps = xcalloc(s->sc->neps, sizeof *s->eps);
 	for (i = 0; i < s->sc->neps; i++) {
 		ep = &s->eps[s->neps++];
 		ep->sim = s;
 		ep->spec = &s->sc->eps[i];
+		ep->index = i;
 		ep->fd = -1;
 		TAILQ_INIT(&ep->conns);
 		if (ep->spec->tls &&
@@ -1567,11 +1661,35 @@ sim_new(const char *name, const char *script, const char *cert, const char *key,
 			goto fail;
 		}
 	}
+	if (sim_has_venues(sc) &&
+	    (s->market = sim_market_new(name, sc, sym, cause)) == NULL)
+		goto fail;
 	return (s);
 
 fail:
 	sim_free(s);
 	return (NULL);
+}
+
+struct sim *
+sim_new(const char *name, const char *script, const char *cert, const char *key,
+    char **cause)
+{
+	struct sim_script *sc;
+
+	if ((sc = sim_script_parse(name, script, cert, key, cause)) == NULL)
+		return (NULL);
+	return (sim_new_script(name, sc, NULL, cause));
+}
+
+struct sim *
+sim_new_venues(const struct sim_venues_opts *o, char **cause)
+{
+	struct sim_script *sc;
+
+	if ((sc = sim_script_venues(o, cause)) == NULL)
+		return (NULL);
+	return (sim_new_script("venues", sc, o->sym, cause));
 }
 
 static int
@@ -1685,6 +1803,34 @@ sim_endpoint(const struct sim *s, unsigned i, const char **scheme)
 	return (spec->name);
 }
 
+int
+sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len)
+{
+	const struct sim_ep *ep = sim_find(s, endpoint);
+	const char *path = "/";
+	int n;
+
+	if (ep == NULL || ep->port == 0)
+		return (-1);
+	if (ep->spec->venue.kind != SIM_VENUE_NONE)
+		path = sim_venue_path(&ep->spec->venue);
+	if (ep->spec->http)
+		n = snprintf(buf, len, "%s://localhost:%u",
+		    ep->ctx != NULL ? "https" : "http", ep->port);
+	else
+		n = snprintf(buf, len, "%s://localhost:%u%s",
+		    ep->ctx != NULL ? "wss" : "ws", ep->port, path);
+	return (n);
+}
+
+unsigned
+sim_dislocations(struct sim *s, struct pricegen_dislocation *out, unsigned max)
+{
+	if (s->market == NULL)
+		return (0);
+	return (sim_market_dislocations(s->market, out, max));
+}
+
 void
 sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st)
 {
@@ -1709,6 +1855,13 @@ sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st)
 		st->closes_in += e->closes_in;
 		st->disconnects += e->disconnects;
 		st->open_now += e->open_now;
+		st->subscribed += e->subscribed;
+		st->sub_errors += e->sub_errors;
+		st->heartbeats += e->heartbeats;
+		st->pushes += e->pushes;
+		st->pings_out += e->pings_out;
+		st->hb_timeouts += e->hb_timeouts;
+		st->slow += e->slow;
 	}
 	pthread_mutex_unlock(&s->mu);
 }
@@ -1773,7 +1926,107 @@ sim_free(struct sim *s)
 			free(s->eps[i].kept[k]);
 	}
 	free(s->eps);
+	sim_market_free(s->market);
 	sim_script_free(s->sc);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
+}
+
+/* Connections, for the venue layer (sim_venue.h).  Loop thread only. */
+
+struct ev_loop *
+sim_conn_loop(const struct sim_conn *c)
+{
+	return (c->ep->sim->loop);
+}
+
+int
+sim_conn_text(struct sim_conn *c, const char *text, size_t len)
+{
+	struct wslay_event_msg m;
+
+	if (sim_conn_ending(c))
+		return (-1);
+	memset(&m, 0, sizeof m);
+	m.opcode = WSLAY_TEXT_FRAME;
+	m.msg = (const uint8_t *)text;
+	m.msg_length = len;
+	if (wslay_event_queue_msg(c->ws, &m) != 0) {
+		c->closing = 1;
+		return (-1);
+	}
+	sim_stat_inc(c->ep, &c->ep->stats.msgs_out);
+	return (0);
+}
+
+int
+sim_conn_ping(struct sim_conn *c)
+{
+	struct wslay_event_msg m;
+
+	if (sim_conn_ending(c))
+		return (-1);
+	memset(&m, 0, sizeof m);
+	m.opcode = WSLAY_PING;
+	if (wslay_event_queue_msg(c->ws, &m) != 0) {
+		c->closing = 1;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+sim_conn_end(struct sim_conn *c, unsigned code, const char *reason)
+{
+	struct sim_action a;
+	char text[124]; /* a close reason's limit, and its NUL */
+
+	memset(&a, 0, sizeof a);
+	a.kind = code == 0 ? SIM_ACT_DROP : SIM_ACT_CLOSE;
+	a.n = code;
+	if (reason != NULL) {
+		snprintf(text, sizeof text, "%s", reason);
+		a.text = text;
+		a.len = strlen(text);
+	}
+	sim_ws_act(c, &a);
+}
+
+size_t
+sim_conn_backlog(const struct sim_conn *c)
+{
+	return (sim_buf_pending(&c->out) +
+	    (c->ws != NULL ? wslay_event_get_queued_msg_length(c->ws) : 0));
+}
+
+void
+sim_conn_stat(struct sim_conn *c, enum sim_stat st)
+{
+	struct sim_stats *s = &c->ep->stats;
+	uint64_t *f;
+
+	switch (st) {
+	case SIM_STAT_SUBSCRIBED:
+		f = &s->subscribed;
+		break;
+	case SIM_STAT_SUB_ERRORS:
+		f = &s->sub_errors;
+		break;
+	case SIM_STAT_HEARTBEATS:
+		f = &s->heartbeats;
+		break;
+	case SIM_STAT_PUSHES:
+		f = &s->pushes;
+		break;
+	case SIM_STAT_PINGS_OUT:
+		f = &s->pings_out;
+		break;
+	case SIM_STAT_HB_TIMEOUTS:
+		f = &s->hb_timeouts;
+		break;
+	default:
+		f = &s->slow;
+		break;
+	}
+	sim_stat_inc(c->ep, f);
 }

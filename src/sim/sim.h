@@ -4,7 +4,9 @@
  * to send, when, what to answer, which faults to inject).  It is what
  * the tests, the benchmarks and `xarb --demo` talk to through the real
  * client stack.  Runs on its own libev loop, in its own thread
- * (sim_start_thread) or as the xarb-sim program.
+ * (sim_start_thread) or as the xarb-sim program.  sim_new_venues()
+ * builds every venue at once without a scenario; sim_cert.h makes a
+ * test CA and certificate for it.
  *
  * Scenario language (one directive per line, '#' comments; every error
  * is reported as NAME:LINE: ...):
@@ -35,6 +37,44 @@
  *       BODY is the rest of the line; "@bytes=N" generates N bytes of
  *       JSON-safe filler; "@hang" never answers.  Unmatched: 404.
  *
+ * Venue protocols (sim_venue.c, sim_proto.c): a ws endpoint can speak
+ * one venue's real public market-data protocol, driven by one shared
+ * price generator (pricegen.h):
+ *
+ *   venue NAME [path=PATH] [heartbeat=MS] [ping=MS] [rate=N]
+ *              [funding=MS] [idle=1] [token=VALUE]
+ *       NAME: bybit okx kucoin bitget hyperliquid paradex binance
+ *       binance-market.  The endpoint answers the venue's subscribe
+ *       requests (acks and error acks in its format), its application
+ *       heartbeat, and pushes top of book with sizes (rate per second
+ *       per subscribed instrument) and funding (every funding MS) in
+ *       the venue's own messages.  path: the only URL path upgraded
+ *       (others: 404).  heartbeat: close a client whose heartbeat is
+ *       missing this long (0: never); for paradex and binance, the
+ *       server pings every ping MS and drops a client whose pong is
+ *       this late.  idle=1: acknowledge and answer heartbeats but never
+ *       push.  token (kucoin): the ?token= the upgrade needs (else 401).
+ *   replay FILE [rate=N]
+ *       Under a venue: after a connection's first subscription, send
+ *       FILE's lines (one frame each, blank lines skipped), N per second
+ *       (default all at once), instead of generated pushes.
+ *   prices [seed=N] [volatility_bps=X] [dislocation_every_ms=M]
+ *          [dislocation_bps=B] [dislocation_ms=D] [instruments=A,B,..]
+ *       The price paths all venue endpoints share (default: seed 1,
+ *       5 bps, no dislocations, BTC,ETH,SOL).
+ *   bullet WSENDPOINT
+ *       http endpoints: POST /api/v1/bullet-public answers as KuCoin
+ *       does, handing out WSENDPOINT (a kucoin venue endpoint): its
+ *       token, wss://localhost:PORT/PATH and ping interval.
+ *
+ * Venue defaults (as the venues): heartbeat Bybit 600 s, OKX 30 s,
+ * KuCoin 60 s, Bitget 120 s, Hyperliquid 60 s, Paradex and Binance 5 s
+ * after a ping (ping 55 s and 180 s); funding pushes Bybit 100 ms (its
+ * tickers), OKX 30 s, KuCoin 60 s, Bitget 400 ms (its ticker), the
+ * others 1 s (Binance's 3 s markPrice every third); rate 10.  Every
+ * subscription gets a snapshot at once.  A client that lets 4 MiB of
+ * pushes pile up unread is dropped (sim_stats.slow).
+ *
  * Every received WebSocket text message is counted and kept (the last
  * SIM_KEEP of them, per endpoint) so tests can check what the client
  * sent.
@@ -46,7 +86,9 @@
 #include <stdint.h>
 
 struct ev_loop;
+struct pricegen_dislocation;
 struct sim;
+struct symbols;
 
 #define SIM_KEEP 64
 
@@ -62,6 +104,42 @@ struct sim_stats {
 	uint64_t closes_in;   /* close frames received */
 	uint64_t disconnects; /* connections ended, any way */
 	unsigned open_now;    /* WebSocket connections currently open */
+	/* Venue endpoints only. */
+	uint64_t subscribed; /* topics/channels acknowledged */
+	uint64_t sub_errors; /* error acks sent (unknown symbol, bad request) */
+	uint64_t heartbeats; /* application heartbeats answered */
+	uint64_t pushes;     /* market-data messages sent (BBO and funding) */
+	uint64_t pings_out;  /* WebSocket pings sent (paradex, binance) */
+	uint64_t hb_timeouts; /* clients closed for a missing heartbeat/pong */
+	uint64_t slow;	      /* clients dropped for not reading */
+};
+
+/*
+ * sim_new_venues(): every venue on loopback, as `xarb --demo` runs it.
+ * Endpoints (sim_port, sim_url) are named after the venue streams:
+ * "bybit" "okx" "kucoin" "kucoin-rest" (http: the bullet-public token)
+ * "bitget" "hyperliquid" "paradex" "binance" (bookTicker) and
+ * "binance-market" (markPrice), each at the venue's own URL path.
+ */
+struct sim_venues_opts {
+	const char *cert; /* PEM chain for every endpoint; NULL: plain */
+	const char *key;  /* its private key (PEM) */
+	/*
+	 * Instruments: sym (borrowed, must outlive the sim) gives the
+	 * venue symbols and contract sizes the client uses; NULL: built
+	 * from bases/ninst (borrowed; ninst 0: BTC ETH SOL).
+	 */
+	const struct symbols *sym;
+	const char *const *bases;
+	unsigned ninst;
+	uint32_t venues; /* bit per enum venue_id; 0: all seven */
+	uint64_t seed;
+	double rate; /* BBO pushes/s per instrument per stream; 0: 10 */
+	double volatility_bps;	    /* per sqrt(second) */
+	double dislocation_every_s; /* mean gap between dislocations; 0: none */
+	double dislocation_bps;	    /* how far the dislocated venue moves */
+	double dislocation_s;	    /* how long it stays there */
+	const char *kucoin_token;   /* NULL: a fixed test token */
 };
 
 /*
@@ -71,6 +149,13 @@ struct sim_stats {
  */
 struct sim *sim_new(const char *name, const char *script, const char *cert,
     const char *key, char **cause);
+
+/*
+ * Builds, without scenario text, one endpoint per venue stream (see
+ * struct sim_venues_opts) sharing one price generator.  Nothing is bound
+ * until sim_start_thread()/sim_start().  Returns NULL with *cause set.
+ */
+struct sim *sim_new_venues(const struct sim_venues_opts *o, char **cause);
 
 /* Binds every endpoint on 127.0.0.1 and runs the loop in a new thread. */
 int sim_start_thread(struct sim *s, char **cause);
@@ -86,6 +171,26 @@ unsigned sim_port(const struct sim *s, const char *endpoint);
  * last; *scheme (if not NULL) is set to "wss", "ws", "https" or "http".
  */
 const char *sim_endpoint(const struct sim *s, unsigned i, const char **scheme);
+
+/*
+ * The URL a client uses for endpoint once started: "wss://localhost:PORT"
+ * plus the venue's path for a venue endpoint ("/" otherwise), or
+ * "https://localhost:PORT" for an http endpoint (the REST base).
+ * Returns the length (>= len: truncated), or -1 if there is no such
+ * endpoint or it is not listening.
+ */
+int sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len);
+
+/*
+ * Ground truth for tests: copies up to max of the dislocations the price
+ * generator has started so far (oldest first; instrument ids index the
+ * `prices` instruments, venue ids are enum venue_id; times are
+ * CLOCK_REALTIME ns) and returns how many have started in all (out may
+ * be NULL when max is 0).  The schedule advances as venue endpoints
+ * push.  Any thread.
+ */
+unsigned sim_dislocations(struct sim *s, struct pricegen_dislocation *out,
+    unsigned max);
 
 /* A consistent copy of the counters of endpoint (NULL: all). Any thread. */
 void sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st);

@@ -14,12 +14,32 @@
 #include <string.h>
 
 #include "xarb.h"
+#include "symbols.h"
 #include "xmalloc.h"
+#include "sim.h"
 #include "sim_script.h"
 
 #define SIM_MS_MAX 86400000.0 /* a day: longer is a typo */
 #define SIM_NAME_MAX 64
-#define SIM_QUOTE_MAX 40 /* bytes of a bad word shown in an error */
+#define SIM_QUOTE_MAX 40     /* bytes of a bad word shown in an error */
+#define SIM_RATE_MAX 10000.0 /* pushes or replayed lines per second */
+#define SIM_INST_MAX 256     /* prices instruments= */
+#define SIM_BASE_MAX 15	     /* characters of a base ("BTC") */
+#define SIM_TOKEN_MAX 256    /* venue kucoin token= */
+#define SIM_PATH_MAX 512     /* venue path= */
+#define SIM_BULLET_PATH "/api/v1/bullet-public"
+
+static const char *const sim_venue_names[SIM_VENUE_COUNT] = {
+	[SIM_VENUE_NONE] = "",
+	[SIM_VENUE_BYBIT] = "bybit",
+	[SIM_VENUE_OKX] = "okx",
+	[SIM_VENUE_KUCOIN] = "kucoin",
+	[SIM_VENUE_BITGET] = "bitget",
+	[SIM_VENUE_HYPERLIQUID] = "hyperliquid",
+	[SIM_VENUE_PARADEX] = "paradex",
+	[SIM_VENUE_BINANCE] = "binance",
+	[SIM_VENUE_BINANCE_MARKET] = "binance-market",
+};
 
 struct sim_parse {
 	const char *name; /* borrowed: the scenario's name */
@@ -310,8 +330,12 @@ sim_endpoint_clear(struct sim_endpoint_spec *ep)
 		free(ep->routes[i].method);
 		free(ep->routes[i].path);
 		free(ep->routes[i].body);
+		free(ep->routes[i].bullet);
 	}
 	free(ep->routes);
+	free(ep->venue.path);
+	free(ep->venue.token);
+	free(ep->venue.replay);
 	free(ep->name);
 	free(ep->cert);
 	free(ep->key);
@@ -694,6 +718,473 @@ fail:
 	free(rt.body);
 }
 
+const char *
+sim_venue_kind_name(enum sim_venue_kind k)
+{
+	return ((unsigned)k < SIM_VENUE_COUNT ? sim_venue_names[k] : "");
+}
+
+/* One key=value word: 0 at the end of the line, -1 if not key=value. */
+static int
+sim_kv(struct sim_parse *p, struct sim_cursor *c, const char *what,
+    const char **k, size_t *klen, const char **v, size_t *vlen)
+{
+	const char *w, *eq;
+	size_t len;
+
+	if (!sim_word(c, &w, &len))
+		return (0);
+	if ((eq = memchr(w, '=', len)) == NULL || eq == w) {
+		sim_err_got(p, what, w, len);
+		return (-1);
+	}
+	*k = w;
+	*klen = (size_t)(eq - w);
+	*v = eq + 1;
+	*vlen = len - *klen - 1;
+	return (1);
+}
+
+/* A non-negative decimal (a fraction allowed) of at most 31 bytes. */
+static int
+sim_num(const char *v, size_t len, double *out)
+{
+	char buf[32], *end;
+	size_t i;
+
+	if (len == 0 || len >= sizeof buf)
+		return (-1);
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)v[i]) && v[i] != '.')
+			return (-1);
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	*out = strtod(buf, &end);
+	return (*end == '\0' && isfinite(*out) ? 0 : -1);
+}
+
+/* KEY=number in [min, max]; "what" names the unit in the error. */
+static int
+sim_kv_num(struct sim_parse *p, const char *k, size_t klen, const char *v,
+    size_t vlen, const char *what, double min, double max, double *out)
+{
+	char exp[128];
+
+	if (sim_num(v, vlen, out) == 0 && *out >= min && *out <= max)
+		return (0);
+	snprintf(exp, sizeof exp, "%.*s=%s %.10g-%.10g", (int)klen, k, what,
+	    min, max);
+	sim_err_got(p, exp, v, vlen);
+	return (-1);
+}
+
+/* A word of [A-Za-z0-9] and the bytes of extra, 1-max bytes. */
+static int
+sim_word_ok(const char *w, size_t len, size_t max, const char *extra)
+{
+	size_t i;
+
+	if (len == 0 || len > max)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)w[i]) &&
+		    strchr(extra, w[i]) == NULL)
+			return (0);
+	return (1);
+}
+
+/* Has key already been seen on this line?  Keys are few: a bit each. */
+static int
+sim_kv_once(struct sim_parse *p, unsigned *seen, unsigned bit, const char *k,
+    size_t klen)
+{
+	if ((*seen & bit) == 0) {
+		*seen |= bit;
+		return (0);
+	}
+	sim_err(p, "expected each key once, got %.*s= twice", (int)klen, k);
+	return (-1);
+}
+
+/* The venue's own keys: token only for kucoin, ping for server pingers. */
+static int
+sim_venue_key_ok(struct sim_parse *p, const struct sim_venue_spec *vs,
+    const char *k, size_t klen)
+{
+	int pinger = vs->kind == SIM_VENUE_PARADEX ||
+	    vs->kind == SIM_VENUE_BINANCE ||
+	    vs->kind == SIM_VENUE_BINANCE_MARKET;
+
+	if (sim_is(k, klen, "token") && vs->kind != SIM_VENUE_KUCOIN) {
+		sim_err(p, "expected token= only for kucoin, got it for %s",
+		    sim_venue_kind_name(vs->kind));
+		return (-1);
+	}
+	if (sim_is(k, klen, "ping") && !pinger) {
+		sim_err(p,
+		    "expected ping= only for paradex, binance and "
+		    "binance-market (the others' clients ping), got it for %s",
+		    sim_venue_kind_name(vs->kind));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+sim_venue_kv(struct sim_parse *p, struct sim_venue_spec *vs, const char *k,
+    size_t klen, const char *v, size_t vlen, unsigned *seen)
+{
+	static const char *const keys[] = { "path", "heartbeat", "ping", "rate",
+		"funding", "idle", "token" };
+	double d;
+	unsigned i;
+
+	for (i = 0; i < nitems(keys); i++)
+		if (sim_is(k, klen, keys[i]))
+			break;
+	if (i == nitems(keys)) {
+		sim_err_got(p,
+		    "path=, heartbeat=, ping=, rate=, funding=, idle= or "
+		    "token=",
+		    k, klen + 1 + vlen);
+		return (-1);
+	}
+	if (sim_kv_once(p, seen, 1u << i, k, klen) != 0 ||
+	    sim_venue_key_ok(p, vs, k, klen) != 0)
+		return (-1);
+	switch (i) {
+	case 0:
+		if (vlen == 0 || v[0] != '/' || vlen > SIM_PATH_MAX ||
+		    memchr(v, '?', vlen) != NULL) {
+			sim_err_got(p, "path=/PATH (no query)", v, vlen);
+			return (-1);
+		}
+		vs->path = xstrndup(v, vlen);
+		return (0);
+	case 1:
+	case 2:
+		if (sim_kv_num(p, k, klen, v, vlen, "milliseconds", 0,
+			SIM_MS_MAX, &d) != 0)
+			return (-1);
+		*(i == 1 ? &vs->heartbeat : &vs->ping) = d / 1000.0;
+		return (0);
+	case 3:
+		return (sim_kv_num(p, k, klen, v, vlen, "per second", 0.01,
+		    SIM_RATE_MAX, &vs->rate));
+	case 4:
+		if (sim_kv_num(p, k, klen, v, vlen, "milliseconds", 1,
+			SIM_MS_MAX, &d) != 0)
+			return (-1);
+		vs->funding = d / 1000.0;
+		return (0);
+	case 5:
+		if (!sim_is(v, vlen, "0") && !sim_is(v, vlen, "1")) {
+			sim_err_got(p, "idle=0 or idle=1", v, vlen);
+			return (-1);
+		}
+		vs->idle = v[0] == '1';
+		return (0);
+	default:
+		if (!sim_word_ok(v, vlen, SIM_TOKEN_MAX, "-_.=~")) {
+			sim_err_got(p, "token=[A-Za-z0-9-_.=~] (1-256)", v,
+			    vlen);
+			return (-1);
+		}
+		vs->token = xstrndup(v, vlen);
+		return (0);
+	}
+}
+
+/* venue NAME [key=value ...] */
+static void
+sim_parse_venue(struct sim_parse *p, struct sim_cursor *c)
+{
+	struct sim_endpoint_spec *ep;
+	struct sim_venue_spec vs;
+	const char *w, *k, *v;
+	size_t len, klen, vlen;
+	unsigned i, seen = 0;
+	int r;
+
+	if ((ep = sim_cur_ep(p, "venue", 0)) == NULL)
+		return;
+	if (ep->venue.kind != SIM_VENUE_NONE) {
+		sim_err(p,
+		    "expected one venue per endpoint, got a second for "
+		    "\"%s\" (first on line %u)",
+		    ep->name, ep->venue.line);
+		return;
+	}
+	memset(&vs, 0, sizeof vs);
+	vs.heartbeat = vs.ping = vs.rate = vs.funding = -1;
+	vs.line = p->line;
+	if (!sim_word(c, &w, &len))
+		w = NULL;
+	for (i = 1; i < SIM_VENUE_COUNT; i++)
+		if (w != NULL && sim_is(w, len, sim_venue_names[i]))
+			break;
+	if (i == SIM_VENUE_COUNT) {
+		sim_err_got(p,
+		    "bybit, okx, kucoin, bitget, hyperliquid, paradex, "
+		    "binance or binance-market",
+		    w, len);
+		return;
+	}
+	vs.kind = (enum sim_venue_kind)i;
+	while ((r = sim_kv(p, c, "key=value", &k, &klen, &v, &vlen)) == 1)
+		if (sim_venue_kv(p, &vs, k, klen, v, vlen, &seen) != 0)
+			break;
+	if (r != 0) {
+		free(vs.path);
+		free(vs.token);
+		return;
+	}
+	ep->venue = vs;
+}
+
+/* replay FILE [rate=N] */
+static void
+sim_parse_replay(struct sim_parse *p, struct sim_cursor *c)
+{
+	struct sim_endpoint_spec *ep;
+	const char *w, *k, *v;
+	size_t len, klen, vlen;
+	double rate = 0;
+	int r;
+
+	if ((ep = sim_cur_ep(p, "replay", 0)) == NULL)
+		return;
+	if (ep->venue.kind == SIM_VENUE_NONE) {
+		sim_err(p,
+		    "expected a venue line before \"replay\" for "
+		    "endpoint \"%s\", got none",
+		    ep->name);
+		return;
+	}
+	if (ep->venue.replay != NULL) {
+		sim_err(p,
+		    "expected one replay per endpoint, got a second "
+		    "(first on line %u)",
+		    ep->venue.replay_line);
+		return;
+	}
+	if (!sim_word(c, &w, &len)) {
+		sim_err_got(p, "a file of frames, one per line", NULL, 0);
+		return;
+	}
+	r = sim_kv(p, c, "rate=N or end of line", &k, &klen, &v, &vlen);
+	if (r == 1 && !sim_is(k, klen, "rate")) {
+		sim_err_got(p, "rate=N or end of line", k, klen + 1 + vlen);
+		return;
+	}
+	if (r == -1 ||
+	    (r == 1 &&
+		(sim_kv_num(p, k, klen, v, vlen, "lines per second", 0.01,
+		     SIM_RATE_MAX, &rate) != 0 ||
+		    sim_end(p, c) != 0)))
+		return;
+	ep->venue.replay = xstrndup(w, len);
+	ep->venue.replay_rate = rate;
+	ep->venue.replay_line = p->line;
+}
+
+/* instruments=BTC,ETH,SOL */
+static int
+sim_prices_bases(struct sim_parse *p, struct sim_prices_spec *ps, const char *v,
+    size_t vlen)
+{
+	const char *s = v, *end = v + vlen, *comma;
+	unsigned i;
+
+	for (;;) {
+		if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
+			comma = end;
+		if (!sim_word_ok(s, (size_t)(comma - s), SIM_BASE_MAX, "") ||
+		    ps->nbases == SIM_INST_MAX) {
+			sim_err_got(p,
+			    "instruments=BASE,... (A-Za-z0-9, 1-15 "
+			    "characters, at most 256)",
+			    v, vlen);
+			return (-1);
+		}
+		for (i = 0; i < ps->nbases; i++)
+			if (sim_is(s, (size_t)(comma - s), ps->bases[i])) {
+				sim_err(p,
+				    "expected each instrument once, got %s "
+				    "twice",
+				    ps->bases[i]);
+				return (-1);
+			}
+		ps->bases =
+		    xreallocarray(ps->bases, ps->nbases + 1, sizeof *ps->bases);
+		ps->bases[ps->nbases++] = xstrndup(s, (size_t)(comma - s));
+		if (comma == end)
+			return (0);
+		s = comma + 1;
+	}
+}
+
+static int
+sim_prices_kv(struct sim_parse *p, struct sim_prices_spec *ps, const char *k,
+    size_t klen, const char *v, size_t vlen, unsigned *seen)
+{
+	static const char *const keys[] = { "seed", "volatility_bps",
+		"dislocation_every_ms", "dislocation_bps", "dislocation_ms",
+		"instruments" };
+	double d;
+	unsigned i;
+
+	for (i = 0; i < nitems(keys); i++)
+		if (sim_is(k, klen, keys[i]))
+			break;
+	if (i == nitems(keys)) {
+		sim_err_got(p,
+		    "seed=, volatility_bps=, dislocation_every_ms=, "
+		    "dislocation_bps=, dislocation_ms= or instruments=",
+		    k, klen + 1 + vlen);
+		return (-1);
+	}
+	if (sim_kv_once(p, seen, 1u << i, k, klen) != 0)
+		return (-1);
+	switch (i) {
+	case 0:
+		if (sim_kv_num(p, k, klen, v, vlen, "an integer", 0,
+			4294967295.0, &d) != 0)
+			return (-1);
+		if (memchr(v, '.', vlen) != NULL) {
+			sim_err_got(p, "seed=an integer", v, vlen);
+			return (-1);
+		}
+		ps->seed = (uint64_t)d;
+		return (0);
+	case 1:
+		return (sim_kv_num(p, k, klen, v, vlen, "bps", 0, 1000,
+		    &ps->volatility_bps));
+	case 2:
+	case 4:
+		if (sim_kv_num(p, k, klen, v, vlen, "milliseconds", 0,
+			SIM_MS_MAX, &d) != 0)
+			return (-1);
+		*(i == 2 ? &ps->dislocation_every_s : &ps->dislocation_s) =
+		    d / 1000.0;
+		return (0);
+	case 3:
+		return (sim_kv_num(p, k, klen, v, vlen, "bps", 0, 10000,
+		    &ps->dislocation_bps));
+	default:
+		return (sim_prices_bases(p, ps, v, vlen));
+	}
+}
+
+static void
+sim_prices_clear(struct sim_prices_spec *ps)
+{
+	unsigned i;
+
+	for (i = 0; i < ps->nbases; i++)
+		free(ps->bases[i]);
+	free(ps->bases);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* prices [key=value ...]: global, once. */
+static void
+sim_parse_prices(struct sim_parse *p, struct sim_cursor *c)
+{
+	struct sim_prices_spec ps;
+	const char *k, *v;
+	size_t klen, vlen;
+	unsigned seen = 0;
+	int r;
+
+	if (p->sc->prices.set) {
+		sim_err(p,
+		    "expected one prices line, got a second (first on "
+		    "line %u)",
+		    p->sc->prices.line);
+		return;
+	}
+	memset(&ps, 0, sizeof ps);
+	ps.seed = 1;
+	ps.volatility_bps = 5;
+	ps.set = 1;
+	ps.line = p->line;
+	while ((r = sim_kv(p, c, "key=value", &k, &klen, &v, &vlen)) == 1)
+		if (sim_prices_kv(p, &ps, k, klen, v, vlen, &seen) != 0)
+			break;
+	if (r != 0) {
+		sim_prices_clear(&ps);
+		return;
+	}
+	if (ps.dislocation_every_s > 0 && ps.dislocation_s <= 0) {
+		sim_err(p,
+		    "expected dislocation_ms= > 0 with "
+		    "dislocation_every_ms=, got none");
+		sim_prices_clear(&ps);
+		return;
+	}
+	p->sc->prices = ps;
+}
+
+/* bullet WSENDPOINT: KuCoin's token route on an http endpoint. */
+static void
+sim_parse_bullet(struct sim_parse *p, struct sim_cursor *c)
+{
+	struct sim_endpoint_spec *ep;
+	struct sim_route rt;
+	const char *w;
+	size_t len;
+
+	if ((ep = sim_cur_ep(p, "bullet", 1)) == NULL)
+		return;
+	if (!sim_word(c, &w, &len) || !sim_name_ok(w, len)) {
+		sim_err_got(p, "a ws endpoint name", w, len);
+		return;
+	}
+	if (sim_end(p, c) != 0)
+		return;
+	memset(&rt, 0, sizeof rt);
+	rt.method = xstrdup("POST");
+	rt.path = xstrdup(SIM_BULLET_PATH);
+	rt.status = 200;
+	rt.framing = SIM_FRAMING_LENGTH;
+	rt.body_kind = SIM_BODY_BULLET;
+	rt.bullet = xstrndup(w, len);
+	rt.line = p->line;
+	ep->routes =
+	    xreallocarray(ep->routes, ep->nroutes + 1, sizeof *ep->routes);
+	ep->routes[ep->nroutes++] = rt;
+}
+
+/* After the last line: every bullet names a kucoin venue endpoint. */
+static void
+sim_check_bullets(struct sim_parse *p)
+{
+	const struct sim_endpoint_spec *ep, *ws;
+	const struct sim_route *rt;
+	unsigned i, j, k;
+
+	for (i = 0; i < p->sc->neps; i++) {
+		ep = &p->sc->eps[i];
+		for (j = 0; j < ep->nroutes; j++) {
+			rt = &ep->routes[j];
+			if (rt->body_kind != SIM_BODY_BULLET)
+				continue;
+			for (k = 0, ws = NULL; k < p->sc->neps; k++)
+				if (strcmp(p->sc->eps[k].name, rt->bullet) == 0)
+					ws = &p->sc->eps[k];
+			if (ws != NULL && !ws->http &&
+			    ws->venue.kind == SIM_VENUE_KUCOIN)
+				continue;
+			p->line = rt->line;
+			sim_err(p,
+			    "expected a ws endpoint with \"venue kucoin\" "
+			    "for bullet, got \"%s\"",
+			    rt->bullet);
+		}
+	}
+}
+
 static void
 sim_parse_line(struct sim_parse *p, const char *s, const char *end)
 {
@@ -713,9 +1204,19 @@ sim_parse_line(struct sim_parse *p, const char *s, const char *end)
 		sim_parse_upgrade(p, &c);
 	else if (sim_is(w, len, "route"))
 		sim_parse_route(p, &c);
+	else if (sim_is(w, len, "venue"))
+		sim_parse_venue(p, &c);
+	else if (sim_is(w, len, "replay"))
+		sim_parse_replay(p, &c);
+	else if (sim_is(w, len, "prices"))
+		sim_parse_prices(p, &c);
+	else if (sim_is(w, len, "bullet"))
+		sim_parse_bullet(p, &c);
 	else
-		sim_err_got(p, "endpoint, on, upgrade, route or a # comment", w,
-		    len);
+		sim_err_got(p,
+		    "endpoint, on, upgrade, route, venue, replay, prices, "
+		    "bullet or a # comment",
+		    w, len);
 }
 
 struct sim_script *
@@ -741,6 +1242,7 @@ sim_script_parse(const char *name, const char *text, const char *def_cert,
 		p.line = p.line > 0 ? p.line : 1;
 		sim_err(&p, "expected an endpoint, got end of file");
 	}
+	sim_check_bullets(&p);
 	if (p.nerrs > 0) {
 		p.errs[p.errlen - 1] = '\0'; /* the last newline */
 		*cause = p.errs;
@@ -760,5 +1262,132 @@ sim_script_free(struct sim_script *sc)
 	for (i = 0; i < sc->neps; i++)
 		sim_endpoint_clear(&sc->eps[i]);
 	free(sc->eps);
+	sim_prices_clear(&sc->prices);
 	free(sc);
+}
+
+/* sim_new_venues(): the endpoints of each selected venue, in id order. */
+static const struct {
+	enum venue_id v;
+	enum sim_venue_kind kind;
+	const char *name;
+} sim_script_streams[] = {
+	{ VENUE_BYBIT, SIM_VENUE_BYBIT, "bybit" },
+	{ VENUE_OKX, SIM_VENUE_OKX, "okx" },
+	{ VENUE_KUCOIN, SIM_VENUE_KUCOIN, "kucoin" },
+	{ VENUE_BITGET, SIM_VENUE_BITGET, "bitget" },
+	{ VENUE_HYPERLIQUID, SIM_VENUE_HYPERLIQUID, "hyperliquid" },
+	{ VENUE_PARADEX, SIM_VENUE_PARADEX, "paradex" },
+	{ VENUE_BINANCE, SIM_VENUE_BINANCE, "binance" },
+	{ VENUE_BINANCE, SIM_VENUE_BINANCE_MARKET, "binance-market" },
+};
+
+#define SIM_SCRIPT_TOKEN "2neAiuYvAU61ZDXANAGAsiL4-xarb-sim.gJEIAywPXFr"
+
+static struct sim_endpoint_spec *
+sim_script_add(struct sim_script *sc, const struct sim_venues_opts *o,
+    const char *name, int http)
+{
+	struct sim_endpoint_spec *ep;
+
+	sc->eps = xreallocarray(sc->eps, sc->neps + 1, sizeof *sc->eps);
+	ep = &sc->eps[sc->neps++];
+	memset(ep, 0, sizeof *ep);
+	ep->name = xstrdup(name);
+	ep->http = http;
+	if (o->cert != NULL) {
+		ep->tls = 1;
+		ep->cert = xstrdup(o->cert);
+		ep->key = xstrdup(o->key);
+	}
+	return (ep);
+}
+
+static int
+sim_script_bases(struct sim_prices_spec *ps, const struct sim_venues_opts *o,
+    char **cause)
+{
+	static const char *const def[] = { "BTC", "ETH", "SOL" };
+	const char *b;
+	unsigned i, n;
+
+	n = o->sym != NULL ? symbols_count(o->sym)
+			   : (o->ninst > 0 ? o->ninst : nitems(def));
+	if (n > SIM_INST_MAX) {
+		xasprintf(cause, "sim: expected at most %u instruments, got %u",
+		    SIM_INST_MAX, n);
+		return (-1);
+	}
+	ps->bases = xcalloc(n, sizeof *ps->bases);
+	for (i = 0; i < n; i++) {
+		if (o->sym != NULL)
+			b = symbols_base(o->sym, (inst_id)i);
+		else
+			b = o->ninst > 0 ? o->bases[i] : def[i];
+		if (!sim_word_ok(b, strlen(b), SIM_BASE_MAX, "")) {
+			xasprintf(cause, "sim: bad instrument \"%.32s\"", b);
+			return (-1);
+		}
+		ps->bases[ps->nbases++] = xstrdup(b);
+	}
+	return (0);
+}
+
+struct sim_script *
+sim_script_venues(const struct sim_venues_opts *o, char **cause)
+{
+	struct sim_script *sc = xcalloc(1, sizeof *sc);
+	struct sim_prices_spec *ps = &sc->prices;
+	struct sim_endpoint_spec *ep;
+	const char *token = o->kucoin_token;
+	uint32_t venues = o->venues != 0 ? o->venues : (1u << VENUE_COUNT) - 1;
+	size_t i;
+
+	if ((o->cert == NULL) != (o->key == NULL)) {
+		xasprintf(cause, "sim: a certificate needs its key");
+		goto fail;
+	}
+	if (token == NULL)
+		token = SIM_SCRIPT_TOKEN;
+	if (!sim_word_ok(token, strlen(token), SIM_TOKEN_MAX, "-_.=~")) {
+		xasprintf(cause, "sim: bad kucoin token");
+		goto fail;
+	}
+	ps->set = 1;
+	ps->seed = o->seed;
+	ps->volatility_bps = o->volatility_bps;
+	ps->dislocation_every_s = o->dislocation_every_s;
+	ps->dislocation_bps = o->dislocation_bps;
+	ps->dislocation_s = o->dislocation_s;
+	if (sim_script_bases(ps, o, cause) != 0)
+		goto fail;
+	for (i = 0; i < nitems(sim_script_streams); i++) {
+		if ((venues & (1u << sim_script_streams[i].v)) == 0)
+			continue;
+		ep = sim_script_add(sc, o, sim_script_streams[i].name, 0);
+		ep->venue.kind = sim_script_streams[i].kind;
+		ep->venue.heartbeat = ep->venue.ping = ep->venue.funding = -1;
+		ep->venue.rate = o->rate > 0 ? o->rate : -1;
+		if (ep->venue.kind != SIM_VENUE_KUCOIN)
+			continue;
+		ep->venue.token = xstrdup(token);
+		ep = sim_script_add(sc, o, "kucoin-rest", 1);
+		ep->routes = xcalloc(1, sizeof *ep->routes);
+		ep->nroutes = 1;
+		ep->routes[0].method = xstrdup("POST");
+		ep->routes[0].path = xstrdup(SIM_BULLET_PATH);
+		ep->routes[0].status = 200;
+		ep->routes[0].framing = SIM_FRAMING_LENGTH;
+		ep->routes[0].body_kind = SIM_BODY_BULLET;
+		ep->routes[0].bullet = xstrdup("kucoin");
+	}
+	if (sc->neps == 0) {
+		xasprintf(cause, "sim: no venue selected");
+		goto fail;
+	}
+	return (sc);
+
+fail:
+	sim_script_free(sc);
+	return (NULL);
 }

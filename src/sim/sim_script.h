@@ -14,12 +14,17 @@
  *     then every MS, `count N` times in all (default: until closed);
  *   - every `on message` rule whose SUBSTRING occurs fires, in file
  *     order (binary messages match nothing);
- *   - a BODY starting with '@' must be "@bytes=N" or "@hang".
+ *   - a BODY starting with '@' must be "@bytes=N" or "@hang";
+ *   - `venue` comes at most once per ws endpoint, `replay` after it;
+ *     `prices` at most once, anywhere (it is global); `bullet` may name
+ *     a ws endpoint declared further down;
+ *   - a key=value word has no blanks; a key may not repeat.
  */
 #ifndef XARB_SIM_SCRIPT_H
 #define XARB_SIM_SCRIPT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SIM_OVERSIZE_MAX (64u << 20) /* fault oversize BYTES limit */
 #define SIM_GEN_MAX (64u << 20)	     /* @bytes=N limit */
@@ -74,9 +79,10 @@ enum sim_framing {
 };
 
 enum sim_body_kind {
-	SIM_BODY_TEXT,	/* body/body_len */
-	SIM_BODY_BYTES, /* body_len bytes of JSON-safe filler */
-	SIM_BODY_HANG,	/* never answer */
+	SIM_BODY_TEXT,	 /* body/body_len */
+	SIM_BODY_BYTES,	 /* body_len bytes of JSON-safe filler */
+	SIM_BODY_HANG,	 /* never answer */
+	SIM_BODY_BULLET, /* KuCoin's bullet-public answer for route->bullet */
 };
 
 struct sim_route {
@@ -88,6 +94,56 @@ struct sim_route {
 	enum sim_body_kind body_kind;
 	char *body; /* owned (SIM_BODY_TEXT), else NULL */
 	size_t body_len;
+	char *bullet; /* owned (SIM_BODY_BULLET): the kucoin ws endpoint */
+	unsigned line;
+};
+
+/* The venue protocols an endpoint can speak (`venue NAME`). */
+enum sim_venue_kind {
+	SIM_VENUE_NONE, /* not a venue endpoint: rules only */
+	SIM_VENUE_BYBIT,
+	SIM_VENUE_OKX,
+	SIM_VENUE_KUCOIN,
+	SIM_VENUE_BITGET,
+	SIM_VENUE_HYPERLIQUID,
+	SIM_VENUE_PARADEX,
+	SIM_VENUE_BINANCE,	  /* bookTicker, the /public streams */
+	SIM_VENUE_BINANCE_MARKET, /* markPrice, the /market streams */
+	SIM_VENUE_COUNT
+};
+
+/* "bybit", ... "binance-market"; "" for SIM_VENUE_NONE. */
+const char *sim_venue_kind_name(enum sim_venue_kind k);
+
+/*
+ * `venue NAME [key=value ...]` of a ws endpoint.  Times in seconds;
+ * a negative value (or NULL) means "the venue's default" (sim_venue.c).
+ */
+struct sim_venue_spec {
+	enum sim_venue_kind kind;
+	char *path;	  /* owned, or NULL */
+	double heartbeat; /* client heartbeat / pong deadline; 0: never */
+	double ping;	  /* server ping interval (Paradex, Binance); 0: none */
+	double rate;	  /* BBO pushes per second per instrument */
+	double funding;	  /* seconds between funding pushes */
+	int idle;	  /* acknowledge, answer heartbeats, push nothing */
+	char *token;	  /* owned (KuCoin): required ?token=, or NULL */
+	char *replay;	  /* owned: `replay FILE`, or NULL */
+	double replay_rate; /* lines per second; 0: all at once */
+	unsigned line;	    /* of the venue directive */
+	unsigned replay_line;
+};
+
+/* `prices ...`: the one price generator every venue endpoint quotes. */
+struct sim_prices_spec {
+	int set; /* the directive was given */
+	uint64_t seed;
+	double volatility_bps;	    /* per sqrt(second) */
+	double dislocation_every_s; /* mean gap; 0 disables */
+	double dislocation_bps;
+	double dislocation_s;
+	char **bases; /* owned (each owned), nbases; none: BTC ETH SOL */
+	unsigned nbases;
 	unsigned line;
 };
 
@@ -102,12 +158,14 @@ struct sim_endpoint_spec {
 	unsigned nrules;
 	struct sim_route *routes; /* owned array */
 	unsigned nroutes;
+	struct sim_venue_spec venue; /* kind SIM_VENUE_NONE: plain rules */
 	unsigned line;
 };
 
 struct sim_script {
 	struct sim_endpoint_spec *eps; /* owned array, in file order */
 	unsigned neps;
+	struct sim_prices_spec prices;
 };
 
 /*
@@ -118,6 +176,15 @@ struct sim_script {
  */
 struct sim_script *sim_script_parse(const char *name, const char *text,
     const char *def_cert, const char *def_key, char **cause);
+
+/*
+ * The script sim_new_venues() runs: one endpoint per venue stream (see
+ * sim.h), built without text.  Returns NULL with *cause set if opts
+ * select nothing or name a bad instrument.
+ */
+struct sim_venues_opts;
+struct sim_script *sim_script_venues(const struct sim_venues_opts *o,
+    char **cause);
 
 /* NULL is a no-op. */
 void sim_script_free(struct sim_script *);
