@@ -62,6 +62,8 @@ struct engine {
 	uint64_t demo_done;
 	unsigned demo_venues; /* number of enabled venues */
 	uint32_t venue_live;  /* bit per venue with data (demo source) */
+	int stopping; /* shutdown began: no updates, venues_live frozen */
+	unsigned live_at_stop; /* venues live when it began */
 	double status_interval;
 	double status_last;   /* ev_now of the last status callback */
 	uint64_t status_msgs; /* msgs at the last status callback */
@@ -163,6 +165,10 @@ engine_venue_update(void *arg, enum venue_id v, const struct venue_update *up,
 	struct engine *e = arg;
 	int64_t now = engine_now();
 
+	/* Frames that arrive during the close handshakes change nothing:
+	 * every opportunity was closed (shutdown) when stopping began. */
+	if (e->stopping)
+		return;
 	/* From the parser's start to here (later updates of a message
 	 * also count the earlier ones' book and detection). */
 	metrics_hist_record(&e->stage[STAGE_PARSE],
@@ -533,9 +539,19 @@ static void
 engine_stopping(void *arg)
 {
 	struct engine *e = arg;
+	struct engine_status st;
 
+	/* The summary reports the venues live until now, not the closes. */
+	engine_get_status(e, &st);
+	e->live_at_stop = st.venues_live;
+	e->stopping = 1;
 	if (e->gen != NULL)
 		ev_timer_stop(e->loop, &e->demo_timer);
+	/* Before the venues close, or their going down would be the
+	 * reason given. */
+	e->stats.events +=
+	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());
+	ring_flush(e->ring);
 }
 
 static void
@@ -617,6 +633,8 @@ engine_get_status(struct engine *e, struct engine_status *st)
 	st->opens = ds->opens;
 	st->updates = ds->updates;
 	st->closes = ds->closes;
+	if (e->stopping)
+		st->venues_live = e->live_at_stop;
 	st->open_now = detect_open_count(e->detect);
 	st->ring_lost = e->status_rd.lost;
 	log_get_stats(&ls);

@@ -23,6 +23,7 @@
 #include "xarb.h"
 #include "config.h"
 #include "decode.h"
+#include "demo.h"
 #include "engine.h"
 #include "log.h"
 #include "tui/tui.h"
@@ -314,6 +315,7 @@ main_run(const struct main_opts *o, struct config *cfg)
 {
 	struct engine_opts eo;
 	struct engine *e;
+	struct demo *demo = NULL;
 	char *cause = NULL;
 	int rv, level;
 
@@ -337,9 +339,14 @@ main_run(const struct main_opts *o, struct config *cfg)
 		fprintf(stderr, "xarb: log thread: %s\n", strerror(errno));
 		return (XARB_EXIT_FAILURE);
 	}
+	if (o->demo && (demo = demo_start(cfg, &cause)) == NULL) {
+		log_error("start-up: %s", cause);
+		free(cause);
+		log_stop();
+		return (XARB_EXIT_FAILURE);
+	}
 	memset(&eo, 0, sizeof eo);
-	eo.demo = o->demo;
-	eo.venues = !o->demo;
+	eo.venues = 1; /* --demo: the simulator's, through the real stack */
 	eo.headless = 1;
 	eo.live = o->live; /* --paper overrides mode = live */
 	eo.verbose = o->verbose;
@@ -348,16 +355,18 @@ main_run(const struct main_opts *o, struct config *cfg)
 		log_error("start-up: %s", cause);
 		free(cause);
 		log_stop();
+		demo_free(demo);
 		return (XARB_EXIT_CONFIG);
 	}
 	engine_set_status_cb(e, main_status_cb, NULL);
 	log_info("xarb %s: %s, %u instruments", PACKAGE_VERSION,
-	    o->demo ? "demo (in-memory venue simulator)" : "live venues",
+	    o->demo ? "demo (venue simulator on loopback)" : "live venues",
 	    (unsigned)cfg->symbols.n);
 	rv = engine_run(e);
 	log_stop();
 	engine_print_summary(e, stderr);
 	engine_free(e);
+	demo_free(demo);
 	return (rv == 0 ? XARB_EXIT_OK : XARB_EXIT_FAILURE);
 }
 

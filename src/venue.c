@@ -248,8 +248,12 @@ venue_on_close(struct ws_conn *c, const char *reason, const char *detail,
 	ev_timer_stop(v->loop, &vc->ping);
 	snprintf(v->stats.last_error, sizeof v->stats.last_error, "%s%s%s",
 	    reason, *detail ? ": " : "", detail);
-	log_warn("venue %s: stream %u lost: %s", v->ops->name, vc->stream,
-	    v->stats.last_error);
+	if (reactor_stopping(v->reactor))
+		log_info("venue %s: stream %u closed: %s", v->ops->name,
+		    vc->stream, v->stats.last_error);
+	else
+		log_warn("venue %s: stream %u lost: %s", v->ops->name,
+		    vc->stream, v->stats.last_error);
 	venue_update_state(v);
 	venue_retoken(v, c, v->prep_backoff);
 }

@@ -1823,6 +1823,16 @@ sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len)
 	return (n);
 }
 
+int
+sim_mute(struct sim *s, const char *endpoint, int on)
+{
+	const struct sim_ep *ep = sim_find(s, endpoint);
+
+	if (ep == NULL || s->market == NULL)
+		return (-1);
+	return (sim_market_mute(s->market, ep->index, on));
+}
+
 unsigned
 sim_dislocations(struct sim *s, struct pricegen_dislocation *out, unsigned max)
 {

@@ -192,6 +192,15 @@ int sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len);
 unsigned sim_dislocations(struct sim *s, struct pricegen_dislocation *out,
     unsigned max);
 
+/*
+ * Stalls (on != 0) or resumes a venue endpoint's feed: its sessions stay
+ * open, answer subscriptions and heartbeats, and push nothing (market
+ * data nor funding) until resumed, like a venue whose matching engine
+ * or gateway has stopped publishing.  Returns 0, or -1 if endpoint is
+ * not a venue endpoint.  Any thread.
+ */
+int sim_mute(struct sim *s, const char *endpoint, int on);
+
 /* A consistent copy of the counters of endpoint (NULL: all). Any thread. */
 void sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st);
 

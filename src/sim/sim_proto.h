@@ -68,6 +68,7 @@ struct sim_mep {
 	struct sim_replay replay;
 	/* Effective settings: the spec's, else the venue's defaults. */
 	double heartbeat, ping, rate, funding;
+	int muted; /* sim_mute(): no pushes (atomic: any thread sets it) */
 };
 
 struct sim_market {

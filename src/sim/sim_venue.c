@@ -493,6 +493,15 @@ sim_market_watch(struct sim_market *m)
 	pthread_mutex_unlock(&m->mu);
 }
 
+int
+sim_market_mute(struct sim_market *m, unsigned ep, int on)
+{
+	if (ep >= m->neps || m->eps[ep].proto == NULL)
+		return (-1);
+	__atomic_store_n(&m->eps[ep].muted, on != 0, __ATOMIC_RELAXED);
+	return (0);
+}
+
 unsigned
 sim_market_dislocations(struct sim_market *m, struct pricegen_dislocation *out,
     unsigned max)
@@ -692,6 +701,13 @@ sim_vc_heartbeat(struct sim_vconn *vc)
 		ev_timer_again(sim_conn_loop(vc->c), &vc->hb_w);
 }
 
+/* A stalled feed (sim_mute): the session lives, nothing is pushed. */
+static int
+sim_vc_muted(const struct sim_vconn *vc)
+{
+	return (__atomic_load_n(&vc->ep->muted, __ATOMIC_RELAXED));
+}
+
 /* Generated pushes run unless the endpoint is idle or replays a file. */
 static int
 sim_vc_generates(const struct sim_vconn *vc)
@@ -806,6 +822,8 @@ sim_vc_push_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	vc->carry += vc->rounds;
 	rounds = (unsigned)(vc->carry + 1e-9);
 	vc->carry -= rounds;
+	if (sim_vc_muted(vc))
+		rounds = 0;
 	for (k = 0; k < rounds && !sim_vc_slow(vc); k++) {
 		for (i = 0; i < vc->m->ninst; i++) {
 			if ((vc->inst[i].sub & SIM_SUB_BBO) == 0 ||
@@ -829,6 +847,8 @@ sim_vc_fund_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	vc->fund_ticks++;
+	if (sim_vc_muted(vc))
+		return;
 	due = SIM_SUB_FUND | (vc->fund_ticks % 3 == 0 ? SIM_SUB_FUND3 : 0);
 	for (i = 0; i < vc->m->ninst && !sim_vc_slow(vc); i++) {
 		if ((bits = vc->inst[i].sub & due) == 0 ||

@@ -47,6 +47,13 @@ void sim_market_free(struct sim_market *m);
 unsigned sim_market_dislocations(struct sim_market *m,
     struct pricegen_dislocation *out, unsigned max);
 
+/*
+ * See sim_mute() in sim.h: endpoint ep (its index in the script) stops
+ * or resumes pushing.  Returns -1 if ep is not a venue endpoint.  Any
+ * thread.
+ */
+int sim_market_mute(struct sim_market *m, unsigned ep, int on);
+
 /* The URL path a venue endpoint upgrades (its path= or the venue's). */
 const char *sim_venue_path(const struct sim_venue_spec *vs);
 

@@ -1,6 +1,9 @@
 #!/bin/sh
-# xarb --demo end to end: a bounded headless run with its summary line,
-# then signals on a running engine (SIGUSR1 dump, SIGHUP reload good and
+# xarb --demo end to end: the venue simulator in-process over TLS
+# WebSocket on loopback, every venue through its real protocol and
+# adapter.  A bounded headless run with its summary line (every venue
+# live and sending, opportunities from the scheduled dislocations, the
+# certificates' directory removed at exit), then signals on a running engine (SIGUSR1 dump, SIGHUP reload good and
 # bad, SIGTERM clean stop).
 . "${XARB_SRCDIR}/tests/lib.sh"
 
@@ -26,6 +29,17 @@ close=$(summary_value opps_close "$T/err")
 [ "$open" -gt 0 ] || fail "no opportunity opened in 3 s of dislocations"
 [ "$open" = "$close" ] || fail "opened $open, closed $close: shutdown must close all"
 [ "$(summary_value dropped "$T/err")" = 0 ] || fail "dropped: $(cat "$T/err")"
+for v in bybit okx kucoin bitget hyperliquid paradex binance; do
+	n=$(summary_value venue_msgs "$T/err" | tr ',' '\n' | sed -n "s/^$v://p")
+	[ "${n:-0}" -gt 300 ] || fail "$v sent ${n:-no} messages in 3 s: $(cat "$T/err")"
+done
+grep -q "venue .*: live" "$T/xarb.log" || fail "no venue went live"
+if grep "warn\|error" "$T/xarb.log"; then
+	fail "warnings in a clean demo run"
+fi
+dir=$(sed -n 's/.*certificates in \(.*\)$/\1/p' "$T/xarb.log" | head -n 1)
+[ -n "$dir" ] || fail "no certificate directory logged"
+[ ! -e "$dir" ] || fail "$dir left behind"
 [ "$(grep -c 'info: status: up ' "$T/xarb.log")" -ge 2 ] ||
     fail "expected a status line each second: $(cat "$T/xarb.log")"
 # Without --headless it says the dashboard is absent and runs headless.
@@ -40,7 +54,7 @@ expect_in "$T/err" "dashboard is not in this build yet"
 pid=$!
 BG_PIDS=$pid
 WAIT_LOG=$T/xarb.log
-wait_for 10 grep -q "engine: running: 3 instruments, demo source" "$T/xarb.log"
+wait_for 10 grep -q "engine: running: 3 instruments, venues source" "$T/xarb.log"
 
 kill -USR1 "$pid"
 wait_for 10 grep -q "state dump: .* open opportunities" "$T/xarb.log"
@@ -68,4 +82,6 @@ expect_in "$T/xarb.log" "reactor: signal 15, stopping"
 open=$(summary_value opps_open "$T/bg.err")
 close=$(summary_value opps_close "$T/bg.err")
 [ "$open" = "$close" ] || fail "after SIGTERM: opened $open, closed $close"
+dir=$(sed -n 's/.*certificates in \(.*\)$/\1/p' "$T/xarb.log" | head -n 1)
+[ -n "$dir" ] && [ ! -e "$dir" ] || fail "${dir:-no dir logged}: left behind after SIGTERM"
 exit 0
