@@ -643,6 +643,16 @@ engine_get_status(struct engine *e, struct engine_status *st)
 	st->mode = e->opts.live ? "live" : "paper";
 }
 
+int
+engine_venue_stats(const struct engine *e, enum venue_id v,
+    struct venue_stats *vs)
+{
+	if ((unsigned)v >= VENUE_COUNT || e->venue[v] == NULL)
+		return (-1);
+	venue_get_stats(e->venue[v], vs);
+	return (0);
+}
+
 static void engine_venue_msgs(struct engine *, char *, size_t);
 
 void

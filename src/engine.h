@@ -89,6 +89,15 @@ void engine_on_update(struct engine *e, inst_id i, enum venue_id v,
 
 void engine_get_status(struct engine *e, struct engine_status *st);
 
+struct venue_stats;
+
+/*
+ * Venue v's counters and state (reactor thread).  Returns 0, or -1 if
+ * the engine does not connect v (disabled, or another source).
+ */
+int engine_venue_stats(const struct engine *e, enum venue_id v,
+    struct venue_stats *vs);
+
 /* Writes the one-line "xarb: summary: key=value ..." to fp. */
 void engine_print_summary(struct engine *e, FILE *fp);
 

@@ -208,6 +208,7 @@ venue_on_open(struct ws_conn *c, void *arg)
 
 	(void)c;
 	v->ever_open = 1;
+	v->stats.opens++;
 	venue_parser_reset(vc->parser);
 	vc->subscribed = 0;
 	venue_update_state(v);
@@ -251,9 +252,11 @@ venue_on_close(struct ws_conn *c, const char *reason, const char *detail,
 	if (reactor_stopping(v->reactor))
 		log_info("venue %s: stream %u closed: %s", v->ops->name,
 		    vc->stream, v->stats.last_error);
-	else
+	else {
+		v->stats.losses++;
 		log_warn("venue %s: stream %u lost: %s", v->ops->name,
 		    vc->stream, v->stats.last_error);
+	}
 	venue_update_state(v);
 	venue_retoken(v, c, v->prep_backoff);
 }
@@ -509,6 +512,8 @@ venue_get_stats(const struct venue *v, struct venue_stats *st)
 	st->pings = v->stats.pings;
 	st->prepares = v->stats.prepares;
 	st->prepare_failures = v->stats.prepare_failures;
+	st->opens = v->stats.opens;
+	st->losses = v->stats.losses;
 	st->state = v->state;
 	memcpy(st->last_error, v->stats.last_error, sizeof st->last_error);
 }

@@ -204,6 +204,8 @@ struct venue_stats {
 	uint64_t pings;	   /* application heartbeats sent */
 	uint64_t prepares; /* REST prerequisite calls (KuCoin tokens) */
 	uint64_t prepare_failures;
+	uint64_t opens;	 /* WebSocket connections opened, all streams */
+	uint64_t losses; /* ... lost other than by our shutdown */
 	enum quote_state state;
 	char last_error[192];
 };

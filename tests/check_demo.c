@@ -43,6 +43,7 @@
 #include "sim/sim.h"
 #include "symbols.h"
 #include "tcheck.h"
+#include "venue.h"
 #include "venues.h"
 
 #define T_EVENTS 20000
@@ -620,6 +621,126 @@ START_TEST(test_demo_stalled_and_lost_venues_close)
 }
 END_TEST
 
+/* --- every venue reconnects --- */
+
+/* Per venue: counters before the kick, and what followed it. */
+struct tkick {
+	struct venue_stats before;
+	struct sim_stats sim_before, rest_before;
+	int64_t t_kick, t_back;
+	int saw_down;
+};
+
+static struct tkick kicks[VENUE_COUNT];
+
+static const char *
+t_rest_endpoint(enum venue_id v)
+{
+	return (v == VENUE_KUCOIN ? "kucoin-rest" : NULL);
+}
+
+static void
+t_kick(struct trun *r, enum venue_id v)
+{
+	struct sim *s = demo_sim(r->demo);
+	struct tkick *k = &kicks[v];
+
+	ck_assert_int_eq(engine_venue_stats(r->e, v, &k->before), 0);
+	sim_get_stats(s, venues_name(v), &k->sim_before);
+	if (t_rest_endpoint(v) != NULL)
+		sim_get_stats(s, t_rest_endpoint(v), &k->rest_before);
+	k->t_kick = engine_now();
+	ck_assert_int_eq(sim_kick(s, venues_name(v)), 0);
+	if (v == VENUE_BINANCE)
+		ck_assert_int_eq(sim_kick(s, "binance-market"), 0);
+}
+
+/*
+ * Steps 2v and 2v+1 for venue v: wait for every venue live, kick v's
+ * connections; wait for v to have lost them, reconnected and gone live
+ * again (a snapshot after its resubscription).
+ */
+static void
+t_kick_phase(struct trun *r)
+{
+	struct engine_status st;
+	struct venue_stats vs;
+	enum venue_id v = (enum venue_id)(r->step / 2);
+	struct tkick *k = &kicks[v];
+
+	if (v >= VENUE_COUNT) {
+		engine_stop(r->e);
+		return;
+	}
+	ck_assert_int_eq(engine_venue_stats(r->e, v, &vs), 0);
+	if (r->step % 2 == 0) {
+		engine_get_status(r->e, &st);
+		if (st.venues_live == st.venues_enabled) {
+			t_kick(r, v);
+			r->step++;
+		}
+		return;
+	}
+	if (vs.state != QUOTE_LIVE)
+		k->saw_down = 1;
+	if (k->saw_down && vs.state == QUOTE_LIVE &&
+	    vs.updates > k->before.updates + 10) {
+		k->t_back = engine_now();
+		r->step++;
+	}
+}
+
+START_TEST(test_demo_every_venue_reconnects)
+{
+	struct venue_stats vs;
+	struct sim_stats ss;
+	struct tkick *k;
+	unsigned v, streams;
+	double ms;
+
+	memset(kicks, 0, sizeof kicks);
+	cset(run.cfg, "demo", "dislocation_every_s", "0");
+	cset(run.cfg, "net", "backoff_base_ms", "100");
+	t_start(slow(20, 180), t_kick_phase);
+	ck_assert_msg(run.step == 2 * VENUE_COUNT, "stopped at %s",
+	    venues_name((unsigned)run.step / 2));
+	for (v = 0; v < VENUE_COUNT; v++) {
+		k = &kicks[v];
+		streams = v == VENUE_BINANCE ? 2 : 1;
+		ck_assert_int_eq(engine_venue_stats(run.e, (enum venue_id)v,
+				     &vs),
+		    0);
+		/* The loss is seen as one (a warning), the state left live,
+		 * each stream reconnected and resubscribed. */
+		ck_assert_uint_eq(vs.losses, k->before.losses + streams);
+		ck_assert_uint_eq(vs.opens, k->before.opens + streams);
+		ck_assert(k->saw_down);
+		sim_get_stats(demo_sim(run.demo), venues_name(v), &ss);
+		ck_assert_uint_eq(ss.upgrades, k->sim_before.upgrades + 1);
+		ck_assert_uint_gt(ss.subscribed, k->sim_before.subscribed);
+		if (t_rest_endpoint((enum venue_id)v) != NULL) {
+			/* KuCoin: a fresh token for the new connection. */
+			sim_get_stats(demo_sim(run.demo),
+			    t_rest_endpoint((enum venue_id)v), &ss);
+			ck_assert_uint_eq(ss.http_requests,
+			    k->rest_before.http_requests + 1);
+		}
+		for (unsigned d = 0; d < VENUE_DROP_COUNT; d++)
+			ck_assert_uint_eq(vs.drops[d], 0);
+		ms = t_ms(k->t_back - k->t_kick);
+		/* Back-off 100 ms, doubled at most once, plus the handshake
+		 * and a snapshot. */
+		ck_assert_msg(ms < slow(1000, 8000),
+		    "%s: live again after "
+		    "%.0f ms",
+		    venues_name(v), ms);
+		fprintf(stderr,
+		    "check_demo: %s kicked: live again in %.0f ms\n",
+		    venues_name(v), ms);
+	}
+}
+END_TEST
+
 /* --- start-up failures --- */
 
 START_TEST(test_demo_start_failures)
@@ -683,6 +804,7 @@ demo_suite(void)
 	tcase_add_test(tc, test_demo_all_venues_live);
 	tcase_add_test(tc, test_demo_dislocations_open_and_close);
 	tcase_add_test(tc, test_demo_stalled_and_lost_venues_close);
+	tcase_add_test(tc, test_demo_every_venue_reconnects);
 	tcase_add_test(tc, test_demo_start_failures);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -135,6 +135,7 @@ struct sim_ep {
 	ev_io accept_w;
 	ev_timer retry_w; /* accept paused after EMFILE */
 	struct sim_conns conns;
+	int kick; /* sim_kick() asked to drop conns (atomic) */
 
 	/* Under sim->mu: read by other threads. */
 	struct sim_stats stats;
@@ -155,6 +156,7 @@ struct sim {
 	int threaded; /* the loop runs in thread */
 	pthread_t thread;
 	ev_async stop_w; /* sim_stop() -> the loop thread */
+	ev_async kick_w; /* sim_kick() -> the loop thread */
 	pthread_mutex_t mu;
 };
 
@@ -1732,6 +1734,31 @@ sim_stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* Drops the WebSocket connections of the endpoints sim_kick() marked. */
+static void
+sim_kick_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct sim *s = container_of(w, struct sim, kick_w);
+	struct sim_conn *c, *next;
+	struct sim_ep *ep;
+	unsigned i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < s->neps; i++) {
+		ep = &s->eps[i];
+		if (!__atomic_exchange_n(&ep->kick, 0, __ATOMIC_ACQ_REL))
+			continue;
+		for (c = TAILQ_FIRST(&ep->conns); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, entry);
+			if (c->ws == NULL || sim_conn_ending(c))
+				continue;
+			sim_conn_end(c, 0, NULL);
+			sim_conn_after(c); /* frees c */
+		}
+	}
+}
+
 static void *
 sim_thread_main(void *arg)
 {
@@ -1760,6 +1787,8 @@ sim_start_thread(struct sim *s, char **cause)
 		goto fail;
 	ev_async_init(&s->stop_w, sim_stop_cb);
 	ev_async_start(s->loop, &s->stop_w);
+	ev_async_init(&s->kick_w, sim_kick_cb);
+	ev_async_start(s->loop, &s->kick_w);
 	/* Signals belong to the main thread's loop, never to ours. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -1768,6 +1797,7 @@ sim_start_thread(struct sim *s, char **cause)
 	if (err != 0) {
 		xasprintf(cause, "sim: thread: %s", strerror(err));
 		ev_async_stop(s->loop, &s->stop_w);
+		ev_async_stop(s->loop, &s->kick_w);
 		sim_close_all(s);
 		goto fail;
 	}
@@ -1821,6 +1851,18 @@ sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len)
 		n = snprintf(buf, len, "%s://localhost:%u%s",
 		    ep->ctx != NULL ? "wss" : "ws", ep->port, path);
 	return (n);
+}
+
+int
+sim_kick(struct sim *s, const char *endpoint)
+{
+	struct sim_ep *ep = sim_find(s, endpoint);
+
+	if (ep == NULL || !s->threaded)
+		return (-1);
+	__atomic_store_n(&ep->kick, 1, __ATOMIC_RELEASE);
+	ev_async_send(s->loop, &s->kick_w);
+	return (0);
 }
 
 int
@@ -1911,6 +1953,7 @@ sim_stop(struct sim *s)
 		ev_async_send(s->loop, &s->stop_w);
 		pthread_join(s->thread, NULL);
 		ev_async_stop(s->loop, &s->stop_w);
+		ev_async_stop(s->loop, &s->kick_w);
 		s->threaded = 0;
 	}
 	sim_close_all(s);

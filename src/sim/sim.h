@@ -193,6 +193,14 @@ unsigned sim_dislocations(struct sim *s, struct pricegen_dislocation *out,
     unsigned max);
 
 /*
+ * Drops every WebSocket connection of endpoint at once (TCP closed, no
+ * close frame), as a venue's gateway restart does; clients reconnect.
+ * For a sim running in its own thread (sim_start_thread).  Returns 0,
+ * or -1 if there is no such endpoint or no thread.  Any thread.
+ */
+int sim_kick(struct sim *s, const char *endpoint);
+
+/*
  * Stalls (on != 0) or resumes a venue endpoint's feed: its sessions stay
  * open, answer subscriptions and heartbeats, and push nothing (market
  * data nor funding) until resumed, like a venue whose matching engine
