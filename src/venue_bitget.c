@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "xarb.h"
+#include "log.h"
 #include "symbols.h"
 #include "venue.h"
 #include "venue_bitget_internal.h"
@@ -407,6 +408,11 @@ bitget_subscribe(struct venue_conn *vc)
 
 	n = venue_bitget_subscribe_all(venue_conn_ninst(vc), bitget_conn_symbol,
 	    bitget_conn_send, vc);
+	if (n >= 0 && (unsigned)n < venue_conn_ninst(vc))
+		log_warn("venue bitget: subscribed %d of %u instruments: the "
+			 "rest exceed what Bitget takes at once (10 requests "
+			 "a second, 1000 channels) or have unusable symbols",
+		    n, venue_conn_ninst(vc));
 	return (n < 0 ? -1 : 0);
 }
 

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "xarb.h"
+#include "log.h"
 #include "symbols.h"
 #include "venue.h"
 #include "venue_kucoin_internal.h"
@@ -33,6 +34,7 @@
 #define KUCOIN_HOUR_MS INT64_C(3600000)
 #define KUCOIN_WEEK_MS INT64_C(604800000) /* no interval is longer */
 #define KUCOIN_DEFAULT_INTERVAL 480	  /* minutes: "8 h typ." */
+#define KUCOIN_TOPICS_PER_CONN 100	  /* KuCoin's cap, section 3.5 */
 #define KUCOIN_SUB_BUF 4096		  /* 100 symbols of up to 28 bytes */
 
 static const char *const kucoin_topics[] = {
@@ -325,6 +327,12 @@ kucoin_conn_send(void *arg, const char *text, size_t len)
 static int
 kucoin_subscribe(struct venue_conn *vc)
 {
+	if (venue_conn_ninst(vc) > KUCOIN_TOPICS_PER_CONN / 2)
+		log_warn("venue kucoin: %u instruments, but one connection "
+			 "carries %u topics (two each): KuCoin will refuse "
+			 "the instruments past the %uth",
+		    venue_conn_ninst(vc), KUCOIN_TOPICS_PER_CONN,
+		    KUCOIN_TOPICS_PER_CONN / 2);
 	return (kucoin_subscribe_each(venue_conn_ninst(vc), kucoin_conn_symbol,
 	    kucoin_conn_send, vc));
 }
