@@ -56,7 +56,8 @@ struct venue {
 	char *url_rest;	       /* owned */
 	struct http_req *prep; /* owned while the prerequisite runs */
 	ev_timer prep_retry;
-	double prep_backoff;
+	double prep_backoff;		  /* next token retry delay, s */
+	double backoff_base, backoff_cap; /* [net], s */
 	double ping_interval;
 	double idle_timeout; /* [net] idle_timeout_ms, seconds; 0 off */
 	int started;
@@ -323,11 +324,12 @@ venue_prepared_cb(struct http_req *req, int status, const char *body,
 				   "network)");
 		ev_timer_set(&v->prep_retry, v->prep_backoff, 0.0);
 		ev_timer_start(v->loop, &v->prep_retry);
-		v->prep_backoff =
-		    v->prep_backoff * 2 > 30 ? 30 : v->prep_backoff * 2;
+		v->prep_backoff = v->prep_backoff * 2 > v->backoff_cap
+		    ? v->backoff_cap
+		    : v->prep_backoff * 2;
 		return;
 	}
-	v->prep_backoff = 0.5;
+	v->prep_backoff = v->backoff_base;
 	if (ping > 0)
 		venue_set_ping_interval(v, ping);
 	if (ws_set_url(v->conn[0].ws, url, &cause) != 0) {
@@ -412,7 +414,10 @@ venue_new(struct reactor *r, SSL_CTX *tls, const struct config *cfg,
 	v->state = QUOTE_DOWN;
 	v->idle_timeout = (double)cfg->net_idle_timeout_ms / 1000.0;
 	venue_set_ping_interval(v, v->ops->ping_interval);
-	v->prep_backoff = 0.5;
+	/* Token requests back off like the connections ([net]). */
+	v->backoff_base = (double)cfg->net_backoff_base_ms / 1000.0;
+	v->backoff_cap = (double)cfg->net_backoff_cap_ms / 1000.0;
+	v->prep_backoff = v->backoff_base;
 	v->url_rest = xstrdup(cfg->venue[id].url_rest);
 	ev_init(&v->prep_retry, venue_prep_retry_cb);
 	v->inst = xcalloc(n, sizeof *v->inst);

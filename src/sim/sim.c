@@ -135,7 +135,7 @@ struct sim_ep {
 	ev_io accept_w;
 	ev_timer retry_w; /* accept paused after EMFILE */
 	struct sim_conns conns;
-	int kick; /* sim_kick() asked to drop conns (atomic) */
+	int kick; /* sim_kick(): enum sim_kick_how, or 0 (atomic) */
 
 	/* Under sim->mu: read by other threads. */
 	struct sim_stats stats;
@@ -1738,23 +1738,33 @@ sim_stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 static void
 sim_kick_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
+	static const enum sim_act_kind kinds[] = {
+		[SIM_KICK_DROP] = SIM_ACT_DROP,
+		[SIM_KICK_STALL] = SIM_ACT_STALL,
+		[SIM_KICK_GARBAGE] = SIM_ACT_GARBAGE,
+	};
 	struct sim *s = container_of(w, struct sim, kick_w);
 	struct sim_conn *c, *next;
+	struct sim_action a;
 	struct sim_ep *ep;
 	unsigned i;
+	int how;
 
 	(void)loop;
 	(void)revents;
 	for (i = 0; i < s->neps; i++) {
 		ep = &s->eps[i];
-		if (!__atomic_exchange_n(&ep->kick, 0, __ATOMIC_ACQ_REL))
+		how = __atomic_exchange_n(&ep->kick, 0, __ATOMIC_ACQ_REL);
+		if (how <= 0 || how >= (int)nitems(kinds))
 			continue;
+		memset(&a, 0, sizeof a);
+		a.kind = kinds[how];
 		for (c = TAILQ_FIRST(&ep->conns); c != NULL; c = next) {
 			next = TAILQ_NEXT(c, entry);
-			if (c->ws == NULL || sim_conn_ending(c))
+			if (c->ws == NULL || sim_conn_ending(c) || c->stalled)
 				continue;
-			sim_conn_end(c, 0, NULL);
-			sim_conn_after(c); /* frees c */
+			sim_ws_act(c, &a);
+			sim_conn_after(c); /* may free c */
 		}
 	}
 }
@@ -1854,13 +1864,14 @@ sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len)
 }
 
 int
-sim_kick(struct sim *s, const char *endpoint)
+sim_kick(struct sim *s, const char *endpoint, enum sim_kick_how how)
 {
 	struct sim_ep *ep = sim_find(s, endpoint);
 
-	if (ep == NULL || !s->threaded)
+	if (ep == NULL || !s->threaded || how < SIM_KICK_DROP ||
+	    how > SIM_KICK_GARBAGE)
 		return (-1);
-	__atomic_store_n(&ep->kick, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&ep->kick, (int)how, __ATOMIC_RELEASE);
 	ev_async_send(s->loop, &s->kick_w);
 	return (0);
 }

@@ -192,13 +192,21 @@ int sim_url(const struct sim *s, const char *endpoint, char *buf, size_t len);
 unsigned sim_dislocations(struct sim *s, struct pricegen_dislocation *out,
     unsigned max);
 
+/* What sim_kick() does to every open WebSocket connection. */
+enum sim_kick_how {
+	SIM_KICK_DROP = 1, /* TCP closed, no close frame: a gateway restart */
+	SIM_KICK_STALL,	   /* half a frame header, then silence (TCP open) */
+	SIM_KICK_GARBAGE,  /* bytes that are not a WebSocket frame */
+};
+
 /*
- * Drops every WebSocket connection of endpoint at once (TCP closed, no
- * close frame), as a venue's gateway restart does; clients reconnect.
- * For a sim running in its own thread (sim_start_thread).  Returns 0,
- * or -1 if there is no such endpoint or no thread.  Any thread.
+ * Breaks every WebSocket connection endpoint has open now, the way how
+ * says (the scenario's fault drop, stall and garbage); later
+ * connections are served normally.  For a sim running in its own
+ * thread (sim_start_thread).  Returns 0, or -1 if there is no such
+ * endpoint or no thread.  Any thread.
  */
-int sim_kick(struct sim *s, const char *endpoint);
+int sim_kick(struct sim *s, const char *endpoint, enum sim_kick_how how);
 
 /*
  * Stalls (on != 0) or resumes a venue endpoint's feed: its sessions stay
