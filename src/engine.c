@@ -20,6 +20,7 @@
 #include "detect.h"
 #include "engine.h"
 #include "log.h"
+#include "meta.h"
 #include "metrics.h"
 #include "reactor.h"
 #include "ring.h"
@@ -44,8 +45,9 @@ struct engine {
 	struct ring *ring;
 	struct detect *detect;
 	struct metrics *metrics;
-	struct pricegen *gen; /* demo source, or NULL */
-	SSL_CTX *tls;	      /* owned: the client context of the venues */
+	struct pricegen *gen;	/* demo source, or NULL */
+	SSL_CTX *tls;		/* owned: the client context of the venues */
+	struct meta_stats meta; /* the start-up instrument metadata fetch */
 	struct venue *venue[VENUE_COUNT]; /* owned; NULL if not connected */
 	const char **bases;		  /* owned array, borrowed strings */
 
@@ -201,6 +203,15 @@ engine_new_venues(struct engine *e, char **cause)
 
 	if ((e->tls = tls_ctx_client(e->cfg->tls_ca_file, cause)) == NULL)
 		return (-1);
+	/*
+	 * Contract sizes, funding intervals and listings first: the venues
+	 * pick their instruments from the symbols table as they are made.
+	 */
+	meta_load(e->reactor, e->tls, e->cfg, e->symbols, &e->meta);
+	log_info("instruments: metadata in %.0f ms (%zu bytes): %u fetched, "
+		 "%u failed, %u from the cache, %u built-in",
+	    e->meta.fetch_ms, e->meta.bytes, e->meta.fetched, e->meta.failures,
+	    e->meta.cached, e->meta.builtin);
 	for (v = 0; v < VENUE_COUNT; v++) {
 		if (!e->cfg->venue[v].enabled)
 			continue;
@@ -332,6 +343,12 @@ const struct engine_stats *
 engine_get_stats(const struct engine *e)
 {
 	return (&e->stats);
+}
+
+const struct meta_stats *
+engine_meta_stats(const struct engine *e)
+{
+	return (&e->meta);
 }
 
 const struct metrics_hist *
