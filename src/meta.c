@@ -236,7 +236,7 @@ meta_kucoin(struct meta_parse *p, int el, struct meta_entry *e)
 	if (t == -1 || json_is_null(p->d, t))
 		return (0);
 	if (json_get_i64(p->d, t, &left) != 0 || left < 0 ||
-	    left > 7 * 24 * META_HOUR_MS)
+	    left > META_HOUR_MS * 24 * 7)
 		return (meta_fail(p, "bad nextFundingRateTime"));
 	e->next_funding_ms = p->now_ms + left;
 	return (0);
@@ -516,7 +516,7 @@ meta_cache_read(struct meta *m, const char *path)
 {
 	char line[512];
 	const char *why;
-	unsigned lineno = 0, version;
+	unsigned lineno = 0;
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -527,9 +527,9 @@ meta_cache_read(struct meta *m, const char *path)
 	while (fgets(line, sizeof line, fp) != NULL) {
 		lineno++;
 		if (lineno == 1) {
-			if (sscanf(line, "xarb-instruments %u", &version) !=
-				1 ||
-			    version != META_CACHE_VERSION) {
+			if (strncmp(line, "xarb-instruments ", 17) != 0 ||
+			    strtoul(line + 17, NULL, 10) !=
+				META_CACHE_VERSION) {
 				log_warn("instruments: %s:1: not a version %d "
 					 "cache; ignored",
 				    path, META_CACHE_VERSION);

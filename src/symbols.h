@@ -73,7 +73,7 @@ int symbols_set_contract_size(struct symbols *s, inst_id i, enum venue_id v,
 /* Is the contract size set by the config ([venue.X] contract_size)? */
 int symbols_contract_fixed(const struct symbols *s, inst_id i, enum venue_id v);
 
-#define SYMBOLS_FUNDING_MAX_MIN (7 * 24 * 60) /* no venue settles rarer */
+#define SYMBOLS_FUNDING_MAX_MIN 10080 /* a week: no venue settles rarer */
 
 /*
  * The funding interval of (i, v) in minutes: learnt at start-up from the

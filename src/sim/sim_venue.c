@@ -1119,41 +1119,63 @@ sim_meta_filler(enum venue_id v, unsigned k, char *sym, size_t len, char *base,
 	}
 }
 
+/* The text around venue v's list of instruments. */
+static void
+sim_meta_frame(enum venue_id v, const char **head, const char **tail)
+{
+	*head = *tail = NULL;
+	switch (v) {
+	case VENUE_BYBIT:
+		*head = "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+			"\"category\":\"linear\",\"list\":[";
+		*tail = "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},"
+			"\"time\":1}";
+		break;
+	case VENUE_OKX:
+		*head = "{\"code\":\"0\",\"msg\":\"\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_KUCOIN:
+		*head = "{\"code\":\"200000\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_BITGET:
+		*head = "{\"code\":\"00000\",\"msg\":\"success\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_HYPERLIQUID:
+		*head = "{\"universe\":[";
+		*tail = "],\"marginTables\":[]}";
+		break;
+	case VENUE_PARADEX:
+		*head = "{\"results\":[";
+		*tail = "]}";
+		break;
+	case VENUE_BINANCE:
+		*head = "[";
+		*tail = "]";
+		break;
+	default:
+		break;
+	}
+}
+
 int
 sim_market_meta(struct sim_market *m, enum venue_id v, struct sim_sb *b)
 {
-	static const char *const head[VENUE_COUNT] = {
-		[VENUE_BYBIT] = "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
-				"\"category\":\"linear\",\"list\":[",
-		[VENUE_OKX] = "{\"code\":\"0\",\"msg\":\"\",\"data\":[",
-		[VENUE_KUCOIN] = "{\"code\":\"200000\",\"data\":[",
-		[VENUE_BITGET] = "{\"code\":\"00000\",\"msg\":\"success\","
-				 "\"data\":[",
-		[VENUE_HYPERLIQUID] = "{\"universe\":[",
-		[VENUE_PARADEX] = "{\"results\":[",
-		[VENUE_BINANCE] = "[",
-	};
-	static const char *const tail[VENUE_COUNT] = {
-		[VENUE_BYBIT] = "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},"
-				"\"time\":1}",
-		[VENUE_OKX] = "]}",
-		[VENUE_KUCOIN] = "]}",
-		[VENUE_BITGET] = "]}",
-		[VENUE_HYPERLIQUID] = "],\"marginTables\":[]}",
-		[VENUE_PARADEX] = "]}",
-		[VENUE_BINANCE] = "]",
-	};
+	const char *head, *tail;
 	struct timespec ts;
 	char sym[48], base[24];
 	int64_t now_ms;
 	unsigned i, n = 0;
 
-	if (v >= VENUE_COUNT || head[v] == NULL)
+	sim_meta_frame(v, &head, &tail);
+	if (head == NULL)
 		return (-1);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	sim_sb_reset(b);
-	sim_sb_printf(b, "%s", head[v]);
+	sim_sb_printf(b, "%s", head);
 	for (i = 0; i < m->ninst; i++) {
 		const struct sim_leg *l = &m->legs[(size_t)i * VENUE_COUNT + v];
 
@@ -1169,6 +1191,6 @@ sim_market_meta(struct sim_market *m, enum venue_id v, struct sim_sb *b)
 		sim_sb_printf(b, "%s", n++ > 0 ? "," : "");
 		sim_meta_one(m, b, v, -1, sym, base, now_ms);
 	}
-	sim_sb_printf(b, "%s", tail[v]);
+	sim_sb_printf(b, "%s", tail);
 	return (b->err ? -1 : 0);
 }
