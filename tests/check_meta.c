@@ -471,7 +471,7 @@ START_TEST(test_meta_cache_bad_lines)
 	struct meta_stats st;
 	char *cache;
 
-	cache = tcheck_write(dir, "instruments",
+	cache = tcheck_keep(tcheck_write(dir, "instruments",
 	    "xarb-instruments 1 1700000000000\n"
 	    "# comment\n"
 	    "okx BTC-USDT-SWAP 1700000000000 listed=1 contract=0.002 "
@@ -482,7 +482,7 @@ START_TEST(test_meta_cache_bad_lines)
 	    "kucoin ETHUSDTM 1700000000000 contract=abc\n"
 	    "bybit BTCUSDT 1700000000000 listed=1 funding_min=60 future=1\n"
 	    "bybit\n",
-	    0600);
+	    0600));
 	set("instruments", "meta_cache", cache);
 	set("instruments", "meta_timeout_ms", "0");
 	load(&st);
