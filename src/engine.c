@@ -48,6 +48,7 @@ struct engine {
 	struct pricegen *gen;	/* demo source, or NULL */
 	SSL_CTX *tls;		/* owned: the client context of the venues */
 	struct meta_stats meta; /* the start-up instrument metadata fetch */
+	uint64_t meta_failures; /* meta.failures, as a metrics counter */
 	struct venue *venue[VENUE_COUNT]; /* owned; NULL if not connected */
 	const char **bases;		  /* owned array, borrowed strings */
 
@@ -120,6 +121,10 @@ engine_register_metrics(struct engine *e)
 	metrics_register(e->metrics, METRICS_COUNTER, "xarb_ring_lost_total",
 	    "Ring events a reader lost to overrun.", "reader=\"status\"",
 	    &e->status_rd.lost);
+	metrics_register(e->metrics, METRICS_COUNTER,
+	    "xarb_instrument_meta_failures_total",
+	    "Venues whose instruments endpoint failed at start.", "",
+	    &e->meta_failures);
 	for (s = 0; s < STAGE_COUNT; s++)
 		metrics_register_hist(e->metrics, "xarb_stage_latency_ns",
 		    "Per-stage latency of the market-data pipeline.",
@@ -208,6 +213,7 @@ engine_new_venues(struct engine *e, char **cause)
 	 * pick their instruments from the symbols table as they are made.
 	 */
 	meta_load(e->reactor, e->tls, e->cfg, e->symbols, &e->meta);
+	e->meta_failures = e->meta.failures;
 	log_info("instruments: metadata in %.0f ms (%zu bytes): %u fetched, "
 		 "%u failed, %u from the cache, %u built-in",
 	    e->meta.fetch_ms, e->meta.bytes, e->meta.fetched, e->meta.failures,
