@@ -20,6 +20,7 @@
 
 #include "xarb.h"
 #include "config.h"
+#include "engine.h"
 #include "log.h"
 #include "meta.h"
 #include "reactor.h"
@@ -614,6 +615,42 @@ START_TEST(test_meta_unlisted)
 }
 END_TEST
 
+/* The engine fetches before it makes its venues. */
+START_TEST(test_meta_engine)
+{
+	struct symbols *ssym = sim_symbols();
+	struct engine_opts eo;
+	const struct meta_stats *st;
+	struct engine *e;
+	char *cause = NULL;
+
+	sim_up(ssym);
+	urls_to_sim();
+	set("tls", "ca_file", tcheck_asprintf("%s/ca.pem", certs));
+	set("instruments", "meta_cache", tcheck_asprintf("%s/c", dir));
+	memset(&eo, 0, sizeof eo);
+	eo.venues = 1;
+	eo.headless = 1;
+	e = engine_new(cfg, &eo, &cause);
+	ck_assert_msg(e != NULL, "%s", cause);
+	st = engine_meta_stats(e);
+	ck_assert_uint_eq(st->fetched, 7);
+	ck_assert_uint_eq(st->failures, 0);
+	ck_assert_int_eq(symbols_contract_size(engine_symbols(e),
+			     (inst_id)
+				 symbols_lookup_canonical(engine_symbols(e),
+				     "BTC"),
+			     VENUE_OKX),
+	    qty("0.001"));
+	engine_free(e);
+	ck_assert_ptr_nonnull(tcheck_keep(tcheck_read(tcheck_asprintf("%s/c",
+	    dir))));
+	sim_free(sim);
+	sim = NULL;
+	symbols_free(ssym);
+}
+END_TEST
+
 /* --- end to end: fetched contract size -> OKX adapter -> sizes --- */
 
 struct tsizes {
@@ -710,6 +747,7 @@ meta_suite(void)
 	tcase_add_test(tc, test_meta_override_wins);
 	tcase_add_test(tc, test_meta_unlisted);
 	tcase_add_test(tc, test_meta_okx_sizes_end_to_end);
+	tcase_add_test(tc, test_meta_engine);
 	suite_add_tcase(s, tc);
 	return (s);
 }
