@@ -238,7 +238,11 @@ meta_kucoin(struct meta_parse *p, int el, struct meta_entry *e)
 	if (json_get_i64(p->d, t, &left) != 0 || left < 0 ||
 	    left > META_HOUR_MS * 24 * 7)
 		return (meta_fail(p, "bad nextFundingRateTime"));
-	e->next_funding_ms = p->now_ms + left;
+	/*
+	 * Settlements fall on whole seconds; what is left is measured on
+	 * the venue's clock, so round off the transit.
+	 */
+	e->next_funding_ms = (p->now_ms + left + 500) / 1000 * 1000;
 	return (0);
 }
 
