@@ -75,6 +75,8 @@ struct config {
 	char *path; /* owned; NULL when only defaults */
 
 	struct config_list symbols;
+	int64_t meta_timeout_ms;
+	char *meta_cache;
 
 	double min_spread_bps;
 	double min_confidence;

@@ -395,6 +395,18 @@ const struct config_entry config_table[] = {
 	    "Base assets to watch. Each venue maps a base to its own perpetual "
 	    "(BTC is BTCUSDT on Bybit, BTC-USDT-SWAP on OKX, XBTUSDTM on "
 	    "KuCoin, BTC on Hyperliquid, BTC-USD-PERP on Paradex)." },
+	{ "instruments", "meta_timeout_ms", CONF_INT, 0, 60000, "5000", "ms",
+	    NULL, GLOBAL(meta_timeout_ms), NULL, -1, 0,
+	    "At start, every enabled venue's REST instruments endpoint is "
+	    "fetched (contract sizes, funding intervals, which symbols it "
+	    "lists), all in parallel, for at most this long; venues that do "
+	    "not answer in time use the cache, else built-in values. 0: do "
+	    "not fetch." },
+	{ "instruments", "meta_cache", CONF_STRING, 0, 0, "", NULL, NULL,
+	    GLOBAL(meta_cache), NULL, -1, 0,
+	    "File caching the fetched instrument metadata, used when a "
+	    "venue's fetch fails. Empty: $XDG_CACHE_HOME/xarb/instruments, "
+	    "else $HOME/.cache/xarb/instruments; none: no cache." },
 
 	/* [detector] */
 	{ "detector", "min_spread_bps", CONF_DOUBLE, 0, 10000, "10", "bps",

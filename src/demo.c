@@ -43,13 +43,19 @@ static const struct {
 	const char *key;
 } demo_urls[] = {
 	{ VENUE_BYBIT, "bybit", "url" },
+	{ VENUE_BYBIT, "bybit-rest", "url_rest" },
 	{ VENUE_OKX, "okx", "url" },
-	{ VENUE_KUCOIN, "kucoin-rest", "url_rest" },
+	{ VENUE_OKX, "okx-rest", "url_rest" },
+	{ VENUE_KUCOIN, "kucoin-rest", "url_rest" }, /* the token gives url */
 	{ VENUE_BITGET, "bitget", "url" },
+	{ VENUE_BITGET, "bitget-rest", "url_rest" },
 	{ VENUE_HYPERLIQUID, "hyperliquid", "url" },
+	{ VENUE_HYPERLIQUID, "hyperliquid-rest", "url_rest" },
 	{ VENUE_PARADEX, "paradex", "url" },
+	{ VENUE_PARADEX, "paradex-rest", "url_rest" },
 	{ VENUE_BINANCE, "binance", "url" },
 	{ VENUE_BINANCE, "binance-market", "url_market" },
+	{ VENUE_BINANCE, "binance-rest", "url_rest" },
 };
 
 /* Removes dir and the plain files in it (all demo_start() writes). */
@@ -153,6 +159,10 @@ demo_rewrite_config(struct demo *d, struct config *cfg, char **cause)
 		if (config_set(cfg, section, demo_urls[k].key, url, cause) != 0)
 			return (-1);
 	}
+	/* The demo's instruments are not the venues': keep them apart. */
+	snprintf(url, sizeof url, "%s/instruments", d->dir);
+	if (config_set(cfg, "instruments", "meta_cache", url, cause) != 0)
+		return (-1);
 	snprintf(url, sizeof url, "%s/ca.pem", d->dir);
 	return (config_set(cfg, "tls", "ca_file", url, cause));
 }

@@ -16,8 +16,10 @@ struct sim;
 
 /*
  * Starts the simulator for cfg's instruments and enabled venues and
- * rewrites cfg (URLs, [tls] ca_file, [instruments] meta_cache) to use
- * it.  Returns NULL with *cause set (the caller frees it).
+ * rewrites cfg to use it: every venue URL (the REST bases too, so the
+ * instrument metadata comes from it), [tls] ca_file, and [instruments]
+ * meta_cache (a file in the private directory).  Returns NULL with *cause set
+ * (the caller frees it).
  */
 struct demo *demo_start(struct config *cfg, char **cause);
 

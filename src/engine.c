@@ -20,6 +20,7 @@
 #include "detect.h"
 #include "engine.h"
 #include "log.h"
+#include "meta.h"
 #include "metrics.h"
 #include "reactor.h"
 #include "ring.h"
@@ -44,8 +45,10 @@ struct engine {
 	struct ring *ring;
 	struct detect *detect;
 	struct metrics *metrics;
-	struct pricegen *gen; /* demo source, or NULL */
-	SSL_CTX *tls;	      /* owned: the client context of the venues */
+	struct pricegen *gen;	/* demo source, or NULL */
+	SSL_CTX *tls;		/* owned: the client context of the venues */
+	struct meta_stats meta; /* the start-up instrument metadata fetch */
+	uint64_t meta_failures; /* meta.failures, as a metrics counter */
 	struct venue *venue[VENUE_COUNT]; /* owned; NULL if not connected */
 	const char **bases;		  /* owned array, borrowed strings */
 
@@ -120,6 +123,10 @@ engine_register_metrics(struct engine *e)
 	metrics_register(e->metrics, METRICS_COUNTER, "xarb_ring_lost_total",
 	    "Ring events a reader lost to overrun.", "reader=\"status\"",
 	    &e->status_rd.lost);
+	metrics_register(e->metrics, METRICS_COUNTER,
+	    "xarb_instrument_meta_failures_total",
+	    "Venues whose instruments endpoint failed at start.", "",
+	    &e->meta_failures);
 	for (s = 0; s < STAGE_COUNT; s++)
 		metrics_register_hist(e->metrics, "xarb_stage_latency_ns",
 		    "Per-stage latency of the market-data pipeline.",
@@ -207,6 +214,16 @@ engine_new_venues(struct engine *e, char **cause)
 
 	if ((e->tls = tls_ctx_client(e->cfg->tls_ca_file, cause)) == NULL)
 		return (-1);
+	/*
+	 * Contract sizes, funding intervals and listings first: the venues
+	 * pick their instruments from the symbols table as they are made.
+	 */
+	meta_load(e->reactor, e->tls, e->cfg, e->symbols, &e->meta);
+	e->meta_failures = e->meta.failures;
+	log_info("instruments: metadata in %.0f ms (%zu bytes): %u fetched, "
+		 "%u failed, %u from the cache, %u built-in",
+	    e->meta.fetch_ms, e->meta.bytes, e->meta.fetched, e->meta.failures,
+	    e->meta.cached, e->meta.builtin);
 	for (v = 0; v < VENUE_COUNT; v++) {
 		if (!e->cfg->venue[v].enabled)
 			continue;
@@ -338,6 +355,12 @@ const struct engine_stats *
 engine_get_stats(const struct engine *e)
 {
 	return (&e->stats);
+}
+
+const struct meta_stats *
+engine_meta_stats(const struct engine *e)
+{
+	return (&e->meta);
 }
 
 const struct metrics_hist *

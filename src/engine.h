@@ -19,6 +19,7 @@
 
 struct config;
 struct engine;
+struct meta_stats;
 struct ring;
 struct symbols;
 
@@ -106,6 +107,8 @@ struct ring *engine_ring(struct engine *e);
 struct book *engine_book(struct engine *e);
 const struct symbols *engine_symbols(struct engine *e);
 const struct engine_stats *engine_get_stats(const struct engine *e);
+/* What the start-up instrument metadata fetch did (meta.h). */
+const struct meta_stats *engine_meta_stats(const struct engine *e);
 const struct metrics_hist *engine_stage_hist(const struct engine *e,
     enum metrics_stage s);
 

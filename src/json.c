@@ -5,30 +5,37 @@
  */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixed.h"
 #include "json.h"
 
-int
-json_parse(struct json_doc *d, const char *js, size_t len)
+static int
+json_blank(const char *js, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r' &&
+		    js[i] != '\n')
+			return (0);
+	}
+	return (1);
+}
+
+/* Parses into d->tok (cap tokens); d->js, d->len are set. */
+static int
+json_parse_into(struct json_doc *d, const char *js, size_t len, int cap)
 {
 	jsmn_parser p;
 	int n;
 	size_t i;
 
-	d->js = js;
-	d->len = len;
-	d->n = 0;
-	for (i = 0; i < len; i++) {
-		if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r' &&
-		    js[i] != '\n')
-			break;
-	}
-	if (i == len)
+	if (json_blank(js, len))
 		return (JSON_ERR_EMPTY);
 	jsmn_init(&p);
-	n = jsmn_parse(&p, js, len, d->tok, JSON_TOKENS);
+	n = jsmn_parse(&p, js, len, d->tok, (unsigned)cap);
 	if (n == JSMN_ERROR_NOMEM)
 		return (JSON_ERR_TOO_BIG);
 	if (n == JSMN_ERROR_PART)
@@ -45,6 +52,57 @@ json_parse(struct json_doc *d, const char *js, size_t len)
 	}
 	d->n = n;
 	return (JSON_OK);
+}
+
+int
+json_parse(struct json_doc *d, const char *js, size_t len)
+{
+	d->js = js;
+	d->len = len;
+	d->n = 0;
+	d->tok = d->own;
+	return (json_parse_into(d, js, len, JSON_TOKENS));
+}
+
+int
+json_parse_big(struct json_doc *d, const char *js, size_t len, int max_tokens)
+{
+	jsmn_parser p;
+	int n, rv;
+
+	d->js = js;
+	d->len = len;
+	d->n = 0;
+	d->tok = d->own;
+	if (json_blank(js, len))
+		return (JSON_ERR_EMPTY);
+	/* A first pass without tokens only counts them. */
+	jsmn_init(&p);
+	n = jsmn_parse(&p, js, len, NULL, 0);
+	if (n == JSMN_ERROR_PART)
+		return (JSON_ERR_TRUNCATED);
+	if (n < 0)
+		return (JSON_ERR_SYNTAX);
+	if (n > max_tokens)
+		return (JSON_ERR_TOO_BIG);
+	if (n <= JSON_TOKENS)
+		return (json_parse_into(d, js, len, JSON_TOKENS));
+	if ((d->tok = calloc((size_t)n, sizeof *d->tok)) == NULL) {
+		d->tok = d->own;
+		return (JSON_ERR_TOO_BIG);
+	}
+	if ((rv = json_parse_into(d, js, len, n)) != JSON_OK)
+		json_doc_fini(d);
+	return (rv);
+}
+
+void
+json_doc_fini(struct json_doc *d)
+{
+	if (d->tok != d->own)
+		free(d->tok);
+	d->tok = d->own;
+	d->n = 0;
 }
 
 const char *

@@ -29,12 +29,26 @@
 struct json_doc {
 	const char *js; /* borrowed: the parsed text, must outlive the doc */
 	size_t len;
-	int n; /* tokens used */
-	jsmntok_t tok[JSON_TOKENS];
+	int n;		/* tokens used */
+	jsmntok_t *tok; /* own[], or a heap array (json_parse_big) */
+	jsmntok_t own[JSON_TOKENS];
 };
 
 /* Parses js[0..len).  Returns JSON_OK or a JSON_ERR_* code. */
 int json_parse(struct json_doc *d, const char *js, size_t len);
+
+/*
+ * Cold path, for documents larger than JSON_TOKENS tokens (instrument
+ * lists of hundreds of entries): counts the tokens, then parses into a
+ * heap array of exactly that many, at most max_tokens (else
+ * JSON_ERR_TOO_BIG).  json_doc_fini() frees it; a failed parse leaves
+ * nothing to free.
+ */
+int json_parse_big(struct json_doc *d, const char *js, size_t len,
+    int max_tokens);
+
+/* Frees what json_parse_big() allocated.  Safe after json_parse(). */
+void json_doc_fini(struct json_doc *d);
 
 /* "syntax error", "truncated", ... */
 const char *json_strerror(int err);

@@ -28,6 +28,9 @@ struct symbols_leg {
 	int64_t contract;   /* coins per wire size unit, QTY_SCALE; 0 unknown */
 	int64_t units;	    /* coins per quoted price unit */
 	int contract_fixed; /* set by config: metadata may not change it */
+	uint32_t funding_min;	 /* funding interval, minutes */
+	int unlisted;		 /* the venue's instruments list lacks it */
+	int64_t next_funding_ms; /* a known settlement (anchor), 0 unknown */
 };
 
 struct symbols_inst {
@@ -116,6 +119,17 @@ symbols_rule_contract(enum venue_id v)
 	return (v == VENUE_OKX || v == VENUE_KUCOIN ? 0 : QTY_SCALE);
 }
 
+/*
+ * Until the instruments endpoint says otherwise: Hyperliquid settles
+ * hourly; Paradex accrues continuously but quotes an 8 h rate; the
+ * others' usual interval is 8 h.
+ */
+static uint32_t
+symbols_rule_funding(enum venue_id v)
+{
+	return (v == VENUE_HYPERLIQUID ? 60 : 480);
+}
+
 static void
 symbols_init_leg(struct symbols_inst *in, enum venue_id v)
 {
@@ -130,6 +144,7 @@ symbols_init_leg(struct symbols_inst *in, enum venue_id v)
 	    venues_quote_name(venues_info(v)->quote));
 	leg->units = 1;
 	leg->contract = symbols_rule_contract(v);
+	leg->funding_min = symbols_rule_funding(v);
 	for (k = 0; k < nitems(symbols_builtin); k++) {
 		if (symbols_builtin[k].v != v ||
 		    strcmp(symbols_builtin[k].base, base) != 0)
@@ -382,6 +397,70 @@ symbols_set_contract_size(struct symbols *s, inst_id i, enum venue_id v,
 		return (1);
 	s->inst[i].leg[v].contract = size;
 	return (0);
+}
+
+uint32_t
+symbols_funding_min(const struct symbols *s, inst_id i, enum venue_id v)
+{
+	return (s->inst[i].leg[v].funding_min);
+}
+
+int
+symbols_set_funding_min(struct symbols *s, inst_id i, enum venue_id v,
+    uint32_t minutes)
+{
+	if (i >= s->n || v >= VENUE_COUNT || minutes == 0 ||
+	    minutes > SYMBOLS_FUNDING_MAX_MIN)
+		return (-1);
+	s->inst[i].leg[v].funding_min = minutes;
+	return (0);
+}
+
+int64_t
+symbols_next_funding_ms(const struct symbols *s, inst_id i, enum venue_id v,
+    int64_t now_ms)
+{
+	const struct symbols_leg *leg = &s->inst[i].leg[v];
+	int64_t ivl = (int64_t)leg->funding_min * 60000, k;
+
+	if (leg->next_funding_ms <= 0 || ivl <= 0)
+		return (0);
+	if (now_ms < leg->next_funding_ms)
+		return (leg->next_funding_ms);
+	/* Settlements recur every interval after the one we were told. */
+	k = (now_ms - leg->next_funding_ms) / ivl + 1;
+	return (leg->next_funding_ms + k * ivl);
+}
+
+int
+symbols_set_next_funding_ms(struct symbols *s, inst_id i, enum venue_id v,
+    int64_t ms)
+{
+	if (i >= s->n || v >= VENUE_COUNT || ms <= 0)
+		return (-1);
+	s->inst[i].leg[v].next_funding_ms = ms;
+	return (0);
+}
+
+int
+symbols_listed(const struct symbols *s, inst_id i, enum venue_id v)
+{
+	const struct symbols_leg *leg = &s->inst[i].leg[v];
+
+	return (leg->sym[0] != '\0' && !leg->unlisted);
+}
+
+void
+symbols_set_unlisted(struct symbols *s, inst_id i, enum venue_id v)
+{
+	if (i < s->n && v < VENUE_COUNT)
+		s->inst[i].leg[v].unlisted = 1;
+}
+
+int
+symbols_contract_fixed(const struct symbols *s, inst_id i, enum venue_id v)
+{
+	return (s->inst[i].leg[v].contract_fixed);
 }
 
 int64_t

@@ -70,6 +70,46 @@ int64_t symbols_contract_size(const struct symbols *s, inst_id i,
 int symbols_set_contract_size(struct symbols *s, inst_id i, enum venue_id v,
     int64_t size);
 
+/* Is the contract size set by the config ([venue.X] contract_size)? */
+int symbols_contract_fixed(const struct symbols *s, inst_id i, enum venue_id v);
+
+#define SYMBOLS_FUNDING_MAX_MIN 10080 /* a week: no venue settles rarer */
+
+/*
+ * The funding interval of (i, v) in minutes: learnt at start-up from the
+ * venue's instruments endpoint, else the venue's rule (Hyperliquid 60,
+ * the others 480; Paradex accrues continuously but quotes 8 h rates).
+ * Adapters start from it and may learn better from the stream.
+ */
+uint32_t symbols_funding_min(const struct symbols *s, inst_id i,
+    enum venue_id v);
+
+/* Start-up only.  0, or -1 if out of range. */
+int symbols_set_funding_min(struct symbols *s, inst_id i, enum venue_id v,
+    uint32_t minutes);
+
+/*
+ * The first settlement after now_ms (unix ms) derived from one known
+ * settlement and the interval, or 0 when none is known (KuCoin's
+ * instruments endpoint gives one; its WebSocket does not).  No
+ * allocation: adapters call it on the hot path.
+ */
+int64_t symbols_next_funding_ms(const struct symbols *s, inst_id i,
+    enum venue_id v, int64_t now_ms);
+
+/* Start-up only: a known settlement time (unix ms).  0, or -1. */
+int symbols_set_next_funding_ms(struct symbols *s, inst_id i, enum venue_id v,
+    int64_t ms);
+
+/*
+ * Does venue v trade i: it has a symbol there and the venue's
+ * instruments list (when fetched) names it.
+ */
+int symbols_listed(const struct symbols *s, inst_id i, enum venue_id v);
+
+/* Start-up only: the venue's instruments list does not name i. */
+void symbols_set_unlisted(struct symbols *s, inst_id i, enum venue_id v);
+
 /* Base coins per quoted price unit: 1, or 1000 for 1000PEPEUSDT. */
 int64_t symbols_price_units(const struct symbols *s, inst_id i,
     enum venue_id v);

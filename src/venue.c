@@ -422,7 +422,7 @@ venue_new(struct reactor *r, SSL_CTX *tls, const struct config *cfg,
 	ev_init(&v->prep_retry, venue_prep_retry_cb);
 	v->inst = xcalloc(n, sizeof *v->inst);
 	for (i = 0; i < n; i++) {
-		if (symbols_venue_symbol(sym, (inst_id)i, id) != NULL)
+		if (symbols_listed(sym, (inst_id)i, id))
 			v->inst[v->ninst++] = (inst_id)i;
 	}
 	for (k = 0; k < v->ops->streams; k++) {

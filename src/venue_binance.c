@@ -24,8 +24,6 @@
 #include "venue.h"
 #include "venue_binance_internal.h"
 
-#define BINANCE_FUNDING_MIN 480 /* the default interval, 8 h */
-
 /*
  * p->seq[i] on the stream carrying markPrice: the last next funding time
  * (ms) shifted left by BINANCE_IVL_BITS, with the interval in minutes
@@ -56,7 +54,8 @@ binance_ms(struct venue_parser *p, int tok, const char *what, int64_t *ns)
  * /fapi/v1/fundingInfo says which), so it is learnt from the stream: at
  * each settlement T moves to the next one, and the step is the interval.
  * Until a step is seen (after every reconnect, since the parser then
- * forgets), the default 8 h.
+ * forgets), the interval symbols.h has: the instruments endpoint's
+ * (fundingInfo) or the default 8 h.
  */
 static uint32_t
 binance_interval(struct venue_parser *p, inst_id i, int64_t next_ms)
@@ -70,7 +69,7 @@ binance_interval(struct venue_parser *p, inst_id i, int64_t next_ms)
 		ivl = (uint32_t)(step / (BINANCE_MS_PER_H / 60));
 	if (next_ms < (INT64_MAX >> BINANCE_IVL_BITS))
 		p->seq[i] = (next_ms << BINANCE_IVL_BITS) | (int64_t)ivl;
-	return (ivl != 0 ? ivl : BINANCE_FUNDING_MIN);
+	return (ivl != 0 ? ivl : symbols_funding_min(p->sym, i, p->venue));
 }
 
 /*
@@ -146,7 +145,7 @@ binance_mark(struct venue_parser *p, int ev, inst_id i)
 	up.u.mask |= QU_EXCH_TS;
 	up.u.funding_min = up.u.mask & QU_NEXT_FUNDING
 	    ? binance_interval(p, i, up.u.next_funding_ms)
-	    : BINANCE_FUNDING_MIN;
+	    : symbols_funding_min(p->sym, i, p->venue);
 	venue_emit(p, &up);
 	return (VENUE_OK);
 }

@@ -8,9 +8,9 @@
  * funding rate and next funding time) for each instrument.  Sizes are in
  * coins.  Once books1 runs for an instrument the ticker contributes
  * funding only, as it would drag the top of book back in time.  The
- * interval is not on the stream (only REST current-fund-rate has it):
- * Bitget's standard 8 h.  books1 carries no sequence (its checksum is
- * always 0), so there is nothing to check.  The v3 (UTA) stream and
+ * interval is not on the stream: the instruments endpoint's fundInterval
+ * (symbols.h), else Bitget's standard 8 h.  books1 carries no sequence (its
+ * checksum is always 0), so there is nothing to check.  The v3 (UTA) stream and
  * other instTypes (SPOT, COIN-FUTURES, USDC-FUTURES) use symbols that
  * collide with ours, so instType is checked before the symbol.
  * Heartbeat: the text frame "ping" every 25 s, answered by "pong".
@@ -27,9 +27,8 @@
 #include "venue.h"
 #include "venue_bitget_internal.h"
 
-#define BITGET_SNAP_BOOK 0x1   /* p->snap: books1 runs for this instrument */
-#define BITGET_FUNDING_MIN 480 /* 00:00, 08:00, 16:00 UTC (BG-ART) */
-#define BITGET_SYMBOL_MAX 28   /* the config caps venue symbols at 28 */
+#define BITGET_SNAP_BOOK 0x1 /* p->snap: books1 runs for this instrument */
+#define BITGET_SYMBOL_MAX 28 /* the config caps venue symbols at 28 */
 #define BITGET_INST_TYPE "USDT-FUTURES"
 
 #define BITGET_SUB_HEAD "{\"op\":\"subscribe\",\"args\":["
@@ -241,7 +240,7 @@ bitget_ticker(struct venue_parser *p, inst_id i, int el)
 		}
 	}
 	if (up.u.mask & (QU_FUNDING | QU_NEXT_FUNDING)) {
-		up.u.funding_min = BITGET_FUNDING_MIN;
+		up.u.funding_min = symbols_funding_min(p->sym, i, p->venue);
 		up.u.mask |= QU_FUNDING_MIN;
 	}
 	if (up.u.mask == 0)

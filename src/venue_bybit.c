@@ -182,7 +182,8 @@ bybit_ticker(struct venue_parser *p, int data, int snapshot, int64_t ts_ms)
 		up.u.funding_min = (uint32_t)v * 60;
 		up.u.mask |= QU_FUNDING_MIN;
 	} else if (snapshot) {
-		up.u.funding_min = 480;
+		up.u.funding_min =
+		    symbols_funding_min(p->sym, up.inst, p->venue);
 		up.u.mask |= QU_FUNDING_MIN;
 	}
 	if (snapshot)

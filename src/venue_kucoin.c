@@ -33,7 +33,6 @@
 #define KUCOIN_MIN_MS INT64_C(60000)
 #define KUCOIN_HOUR_MS INT64_C(3600000)
 #define KUCOIN_WEEK_MS INT64_C(604800000) /* no interval is longer */
-#define KUCOIN_DEFAULT_INTERVAL 480	  /* minutes: "8 h typ." */
 #define KUCOIN_TOPICS_PER_CONN 100	  /* KuCoin's cap, section 3.5 */
 #define KUCOIN_SUB_BUF 4096		  /* 100 symbols of up to 28 bytes */
 
@@ -121,17 +120,19 @@ kucoin_ticker(struct venue_parser *p, int data)
  * The predicted rate (granularity 60000, every minute) names neither:
  * its interval is the one the last settlement named, remembered in
  * p->seq[] (tickerV2's sequence is not contiguous, so KuCoin has no
- * other use for it), else KuCoin's usual 8 h; its next funding time is
- * not on the WebSocket (REST only), so the quote keeps the one the last
- * settlement set.  No exch_ts: the minute-aligned time says nothing
- * about the age of the top of book it would stamp.
+ * other use for it), else the one symbols.h has (the instruments
+ * endpoint's fundingRateGranularity, else 8 h); its next funding time is
+ * not on the WebSocket, so it is derived from the instruments
+ * endpoint's nextFundingRateTime until a settlement names one.  No
+ * exch_ts: the minute-aligned time says nothing about the age of the
+ * top of book it would stamp.
  */
 static enum venue_result
 kucoin_funding(struct venue_parser *p, const char *sym, size_t len, int data)
 {
 	const struct json_doc *d = &p->doc;
 	struct venue_update up;
-	int64_t rate, gran, ts;
+	int64_t rate, gran, ts, next;
 	int i;
 
 	if (len == 0)
@@ -158,9 +159,16 @@ kucoin_funding(struct venue_parser *p, const char *sym, size_t len, int data)
 		p->seq[i] = gran / KUCOIN_MIN_MS;
 		up.u.mask |= QU_NEXT_FUNDING;
 		up.u.next_funding_ms = ts + gran;
+	} else if ((next = symbols_next_funding_ms(p->sym, (inst_id)i, p->venue,
+			ts)) > 0) {
+		/* Derived from the instruments endpoint's nextFundingRateTime.
+		 */
+		up.u.mask |= QU_NEXT_FUNDING;
+		up.u.next_funding_ms = next;
 	}
-	up.u.funding_min =
-	    p->seq[i] > 0 ? (uint32_t)p->seq[i] : KUCOIN_DEFAULT_INTERVAL;
+	up.u.funding_min = p->seq[i] > 0
+	    ? (uint32_t)p->seq[i]
+	    : symbols_funding_min(p->sym, (inst_id)i, p->venue);
 	venue_emit(p, &up);
 	return (VENUE_OK);
 }

@@ -41,6 +41,7 @@
 #include "demo.h"
 #include "engine.h"
 #include "log.h"
+#include "meta.h"
 #include "opp.h"
 #include "ring.h"
 #include "sim/pricegen.h"
@@ -201,6 +202,7 @@ t_live_phase(struct trun *r)
 
 START_TEST(test_demo_all_venues_live)
 {
+	const struct meta_stats *ms;
 	struct engine_status st;
 	struct sim_stats ss;
 	const char *dir;
@@ -221,8 +223,15 @@ START_TEST(test_demo_all_venues_live)
 	ck_assert_uint_eq(ss.tls_failed, 0);
 	/* One WebSocket per venue, two for Binance. */
 	ck_assert_uint_eq(ss.upgrades, VENUE_COUNT + 1);
-	/* The certificates live in a private directory. */
+	/* Instrument metadata came from the simulator's REST endpoints,
+	 * and its cache stays in the demo's private directory. */
+	ms = engine_meta_stats(run.e);
+	ck_assert_uint_eq(ms->fetched, VENUE_COUNT);
+	ck_assert_uint_eq(ms->failures, 0);
+	ck_assert_uint_eq(ms->unlisted, 0);
 	dir = demo_dir(run.demo);
+	snprintf(path, sizeof path, "%s/instruments", dir);
+	ck_assert_int_eq(access(path, R_OK), 0);
 	snprintf(path, sizeof path, "%s/server.key", dir);
 	ck_assert_int_eq(access(path, R_OK), 0);
 	fprintf(stderr, "check_demo: start to %u venues live: %.1f ms\n",

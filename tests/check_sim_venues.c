@@ -1716,9 +1716,10 @@ dcmp(const void *a, const void *b)
 
 START_TEST(test_sim_venues_consistent_prices)
 {
-	static const char *names[] = { "bybit", "okx", "kucoin", "kucoin-rest",
-		"bitget", "hyperliquid", "paradex", "binance",
-		"binance-market" };
+	static const char *names[] = { "bybit", "bybit-rest", "okx", "okx-rest",
+		"kucoin", "kucoin-rest", "bitget", "bitget-rest", "hyperliquid",
+		"hyperliquid-rest", "paradex", "paradex-rest", "binance",
+		"binance-rest", "binance-market" };
 	static const double base[] = { 50000, 3000, 150 };
 	struct sim_venues_opts o;
 	struct tcount tc[nitems(bbo_eps)];
@@ -1733,7 +1734,8 @@ START_TEST(test_sim_venues_consistent_prices)
 	t_venues_up(&o);
 	for (i = 0; i < nitems(names); i++) {
 		ck_assert_str_eq(sim_endpoint(sim, i, &scheme), names[i]);
-		ck_assert_str_eq(scheme, i == 3 ? "https" : "wss");
+		ck_assert_str_eq(scheme,
+		    strstr(names[i], "-rest") != NULL ? "https" : "wss");
 	}
 	ck_assert_ptr_null(sim_endpoint(sim, i, NULL));
 	u = url_of("bybit", "");

@@ -54,6 +54,7 @@
 #include "tls.h"
 #include "xmalloc.h"
 #include "sim.h"
+#include "sim_proto.h"
 #include "sim_script.h"
 #include "sim_venue.h"
 
@@ -1282,6 +1283,29 @@ sim_http_bullet(struct sim_conn *c, const struct sim_route *rt)
 	sim_http_text(c, rt->status, body);
 }
 
+/* A venue's instruments list, built from the market at each request. */
+static void
+sim_http_meta(struct sim_conn *c, const struct sim_route *rt)
+{
+	struct sim_market *m = c->ep->sim->market;
+	struct sim_route ans;
+	struct sim_sb b;
+
+	memset(&b, 0, sizeof b);
+	if (m == NULL ||
+	    sim_market_meta(m, (enum venue_id)rt->venue, &b) != 0) {
+		free(b.p);
+		sim_http_error(c, 500, "");
+		return;
+	}
+	ans = *rt;
+	ans.body_kind = SIM_BODY_TEXT;
+	ans.body = b.p;
+	ans.body_len = b.len;
+	sim_http_answer(c, &ans, "");
+	free(b.p);
+}
+
 /* The request is complete: answer now, later, or never. */
 static void
 sim_http_route(struct sim_conn *c)
@@ -1294,6 +1318,10 @@ sim_http_route(struct sim_conn *c)
 	}
 	if (rt->body_kind == SIM_BODY_BULLET) {
 		sim_http_bullet(c, rt);
+		return;
+	}
+	if (rt->body_kind == SIM_BODY_META) {
+		sim_http_meta(c, rt);
 		return;
 	}
 	if (rt->body_kind == SIM_BODY_HANG || rt->delay > 0) {

@@ -117,9 +117,19 @@ struct sim_stats {
 /*
  * sim_new_venues(): every venue on loopback, as `xarb --demo` runs it.
  * Endpoints (sim_port, sim_url) are named after the venue streams:
- * "bybit" "okx" "kucoin" "kucoin-rest" (http: the bullet-public token)
- * "bitget" "hyperliquid" "paradex" "binance" (bookTicker) and
- * "binance-market" (markPrice), each at the venue's own URL path.
+ * "bybit" "okx" "kucoin" "bitget" "hyperliquid" "paradex" "binance"
+ * (bookTicker) and "binance-market" (markPrice), each at the venue's own
+ * URL path; and one http endpoint per venue, "<venue>-rest" ("bybit-rest"
+ * ... "binance-rest"), whose sim_url() is the venue's REST base
+ * (url_rest).  Each serves the venue's instruments endpoint as meta.c
+ * asks for it (meta_request(): Bybit instruments-info, OKX instruments,
+ * KuCoin contracts/active, Bitget contracts, Hyperliquid POST /info,
+ * Paradex markets, Binance fundingInfo) in the venue's format, listing
+ * the instruments with the contract sizes the pushes use (from sym: a
+ * [venue.okx] contract_size = BTC:0.001 in the config sym is built from
+ * makes OKX advertise and push BTC in contracts of 0.001) and the
+ * venues' funding intervals, among 150 instruments nobody trades.
+ * "kucoin-rest" also answers POST /api/v1/bullet-public (the token).
  */
 struct sim_venues_opts {
 	const char *cert; /* PEM chain for every endpoint; NULL: plain */

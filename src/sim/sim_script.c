@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xarb.h"
+#include "meta.h"
 #include "symbols.h"
 #include "xmalloc.h"
 #include "sim.h"
@@ -1333,6 +1334,41 @@ sim_script_bases(struct sim_prices_spec *ps, const struct sim_venues_opts *o,
 	return (0);
 }
 
+/*
+ * The "<venue>-rest" http endpoint: the venue's instruments list (the
+ * request meta.c makes), and KuCoin's bullet-public.
+ */
+static void
+sim_script_rest(struct sim_script *sc, const struct sim_venues_opts *o,
+    const char *venue, enum venue_id v)
+{
+	struct sim_endpoint_spec *ep;
+	struct sim_route *rt;
+	const char *method, *path, *body;
+	char name[64];
+
+	snprintf(name, sizeof name, "%s-rest", venue);
+	ep = sim_script_add(sc, o, name, 1);
+	ep->routes = xcalloc(2, sizeof *ep->routes);
+	meta_request(v, &method, &path, &body);
+	rt = &ep->routes[ep->nroutes++];
+	rt->method = xstrdup(method);
+	rt->path = xstrndup(path, strcspn(path, "?"));
+	rt->status = 200;
+	rt->framing = SIM_FRAMING_LENGTH;
+	rt->body_kind = SIM_BODY_META;
+	rt->venue = (int)v;
+	if (v != VENUE_KUCOIN)
+		return;
+	rt = &ep->routes[ep->nroutes++];
+	rt->method = xstrdup("POST");
+	rt->path = xstrdup(SIM_BULLET_PATH);
+	rt->status = 200;
+	rt->framing = SIM_FRAMING_LENGTH;
+	rt->body_kind = SIM_BODY_BULLET;
+	rt->bullet = xstrdup("kucoin");
+}
+
 struct sim_script *
 sim_script_venues(const struct sim_venues_opts *o, char **cause)
 {
@@ -1368,18 +1404,12 @@ sim_script_venues(const struct sim_venues_opts *o, char **cause)
 		ep->venue.kind = sim_script_streams[i].kind;
 		ep->venue.heartbeat = ep->venue.ping = ep->venue.funding = -1;
 		ep->venue.rate = o->rate > 0 ? o->rate : -1;
-		if (ep->venue.kind != SIM_VENUE_KUCOIN)
+		if (ep->venue.kind == SIM_VENUE_BINANCE_MARKET)
 			continue;
-		ep->venue.token = xstrdup(token);
-		ep = sim_script_add(sc, o, "kucoin-rest", 1);
-		ep->routes = xcalloc(1, sizeof *ep->routes);
-		ep->nroutes = 1;
-		ep->routes[0].method = xstrdup("POST");
-		ep->routes[0].path = xstrdup(SIM_BULLET_PATH);
-		ep->routes[0].status = 200;
-		ep->routes[0].framing = SIM_FRAMING_LENGTH;
-		ep->routes[0].body_kind = SIM_BODY_BULLET;
-		ep->routes[0].bullet = xstrdup("kucoin");
+		if (ep->venue.kind == SIM_VENUE_KUCOIN)
+			ep->venue.token = xstrdup(token);
+		sim_script_rest(sc, o, sim_script_streams[i].name,
+		    sim_script_streams[i].v);
 	}
 	if (sc->neps == 0) {
 		xasprintf(cause, "sim: no venue selected");

@@ -83,6 +83,7 @@ enum sim_body_kind {
 	SIM_BODY_BYTES,	 /* body_len bytes of JSON-safe filler */
 	SIM_BODY_HANG,	 /* never answer */
 	SIM_BODY_BULLET, /* KuCoin's bullet-public answer for route->bullet */
+	SIM_BODY_META,	 /* route->venue's instruments list (sim_market_meta) */
 };
 
 struct sim_route {
@@ -95,6 +96,7 @@ struct sim_route {
 	char *body; /* owned (SIM_BODY_TEXT), else NULL */
 	size_t body_len;
 	char *bullet; /* owned (SIM_BODY_BULLET): the kucoin ws endpoint */
+	int venue;    /* SIM_BODY_META: enum venue_id */
 	unsigned line;
 };
 

@@ -28,7 +28,9 @@
 
 #include "xarb.h"
 #include "config.h"
+#include "fixed.h"
 #include "symbols.h"
+#include "venues.h"
 #include "xmalloc.h"
 #include "sim_proto.h"
 #include "sim_venue.h"
@@ -1015,4 +1017,200 @@ sim_vconn_free(struct sim_vconn *vc)
 	ev_timer_stop(loop, &vc->replay_w);
 	free(vc->inst);
 	free(vc);
+}
+
+/* -- instrument metadata (REST) -------------------------------------- */
+
+#define SIM_META_FILLER 150 /* unrelated instruments: a realistic size */
+
+/* Coins per wire size unit of leg (i, v) as a decimal string. */
+static const char *
+sim_meta_contract(const struct sim_market *m, unsigned i, enum venue_id v,
+    char *buf, size_t len)
+{
+	int64_t c = symbols_contract_size(m->sym, (inst_id)i, v);
+
+	fixed_format(c > 0 ? c : QTY_SCALE, QTY_DECIMALS, buf, len);
+	return (buf);
+}
+
+/* One instrument of venue v's list, in its words (filler: sym only). */
+static void
+sim_meta_one(const struct sim_market *m, struct sim_sb *b, enum venue_id v,
+    int i, const char *sym, const char *base, int64_t now_ms)
+{
+	unsigned ivl = venues_info(v)->funding_minutes;
+	int64_t ivl_ms = (int64_t)ivl * 60000;
+	char c[32];
+
+	if (i < 0)
+		snprintf(c, sizeof c, "1");
+	else
+		sim_meta_contract(m, (unsigned)i, v, c, sizeof c);
+	switch (v) {
+	case VENUE_BYBIT:
+		sim_sb_printf(b,
+		    "{\"symbol\":\"%s\",\"contractType\":\"LinearPerpetual\","
+		    "\"status\":\"Trading\",\"baseCoin\":\"%s\","
+		    "\"quoteCoin\":\"USDT\",\"settleCoin\":\"USDT\","
+		    "\"fundingInterval\":%u,\"lotSizeFilter\":{\"qtyStep\":"
+		    "\"0.001\",\"minOrderQty\":\"0.001\"},\"priceFilter\":{"
+		    "\"tickSize\":\"0.1\"}}",
+		    sym, base, ivl);
+		break;
+	case VENUE_OKX:
+		sim_sb_printf(b,
+		    "{\"instType\":\"SWAP\",\"instId\":\"%s\",\"uly\":"
+		    "\"%s-USDT\",\"ctVal\":\"%s\",\"ctMult\":\"1\","
+		    "\"ctValCcy\":\"%s\",\"settleCcy\":\"USDT\",\"ctType\":"
+		    "\"linear\",\"state\":\"live\",\"lotSz\":\"0.01\","
+		    "\"tickSz\":\"0.1\"}",
+		    sym, base, c, base);
+		break;
+	case VENUE_KUCOIN:
+		sim_sb_printf(b,
+		    "{\"symbol\":\"%s\",\"rootSymbol\":\"USDT\",\"type\":"
+		    "\"FFWCSX\",\"baseCurrency\":\"%s\",\"quoteCurrency\":"
+		    "\"USDT\",\"settleCurrency\":\"USDT\",\"multiplier\":%s,"
+		    "\"lotSize\":1,\"isInverse\":false,\"status\":\"Open\","
+		    "\"fundingRateGranularity\":%lld,"
+		    "\"nextFundingRateTime\":%lld}",
+		    sym, base, c, (long long)ivl_ms,
+		    (long long)(ivl_ms - now_ms % ivl_ms));
+		break;
+	case VENUE_BITGET:
+		sim_sb_printf(b,
+		    "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":"
+		    "\"USDT\",\"symbolType\":\"perpetual\",\"symbolStatus\":"
+		    "\"normal\",\"sizeMultiplier\":\"0.001\",\"fundInterval\":"
+		    "\"%u\"}",
+		    sym, base, ivl / 60);
+		break;
+	case VENUE_HYPERLIQUID:
+		sim_sb_printf(b,
+		    "{\"szDecimals\":3,\"name\":\"%s\",\"maxLeverage\":20,"
+		    "\"marginTableId\":20}",
+		    sym);
+		break;
+	case VENUE_PARADEX:
+		sim_sb_printf(b,
+		    "{\"symbol\":\"%s\",\"base_currency\":\"%s\","
+		    "\"quote_currency\":\"USD\",\"settlement_currency\":"
+		    "\"USDC\",\"asset_kind\":\"PERP\",\"funding_period_hours\":"
+		    "%u}",
+		    sym, base, ivl / 60);
+		break;
+	case VENUE_BINANCE:
+		/* fundingInfo: only adjusted symbols; ours if not 8 h. */
+		sim_sb_printf(b,
+		    "{\"symbol\":\"%s\",\"adjustedFundingRateCap\":"
+		    "\"0.02000000\",\"adjustedFundingRateFloor\":"
+		    "\"-0.02000000\",\"fundingIntervalHours\":%u,"
+		    "\"disclaimer\":false}",
+		    sym, i < 0 ? 4 : ivl / 60);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A filler instrument's venue symbol: not one any test trades. */
+static void
+sim_meta_filler(enum venue_id v, unsigned k, char *sym, size_t len, char *base,
+    size_t blen)
+{
+	snprintf(base, blen, "ZZ%u", k);
+	switch (v) {
+	case VENUE_OKX:
+		snprintf(sym, len, "%s-USDT-SWAP", base);
+		break;
+	case VENUE_KUCOIN:
+		snprintf(sym, len, "%sUSDTM", base);
+		break;
+	case VENUE_HYPERLIQUID:
+		snprintf(sym, len, "%s", base);
+		break;
+	case VENUE_PARADEX:
+		snprintf(sym, len, "%s-USD-PERP", base);
+		break;
+	default:
+		snprintf(sym, len, "%sUSDT", base);
+		break;
+	}
+}
+
+/* The text around venue v's list of instruments. */
+static void
+sim_meta_frame(enum venue_id v, const char **head, const char **tail)
+{
+	*head = *tail = NULL;
+	switch (v) {
+	case VENUE_BYBIT:
+		*head = "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+			"\"category\":\"linear\",\"list\":[";
+		*tail = "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},"
+			"\"time\":1}";
+		break;
+	case VENUE_OKX:
+		*head = "{\"code\":\"0\",\"msg\":\"\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_KUCOIN:
+		*head = "{\"code\":\"200000\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_BITGET:
+		*head = "{\"code\":\"00000\",\"msg\":\"success\",\"data\":[";
+		*tail = "]}";
+		break;
+	case VENUE_HYPERLIQUID:
+		*head = "{\"universe\":[";
+		*tail = "],\"marginTables\":[]}";
+		break;
+	case VENUE_PARADEX:
+		*head = "{\"results\":[";
+		*tail = "]}";
+		break;
+	case VENUE_BINANCE:
+		*head = "[";
+		*tail = "]";
+		break;
+	default:
+		break;
+	}
+}
+
+int
+sim_market_meta(struct sim_market *m, enum venue_id v, struct sim_sb *b)
+{
+	const char *head, *tail;
+	struct timespec ts;
+	char sym[48], base[24];
+	int64_t now_ms;
+	unsigned i, n = 0;
+
+	sim_meta_frame(v, &head, &tail);
+	if (head == NULL)
+		return (-1);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	sim_sb_reset(b);
+	sim_sb_printf(b, "%s", head);
+	for (i = 0; i < m->ninst; i++) {
+		const struct sim_leg *l = &m->legs[(size_t)i * VENUE_COUNT + v];
+
+		if (l->sym == NULL ||
+		    (v == VENUE_BINANCE &&
+			venues_info(v)->funding_minutes == 480))
+			continue;
+		sim_sb_printf(b, "%s", n++ > 0 ? "," : "");
+		sim_meta_one(m, b, v, (int)i, l->sym, m->bases[i], now_ms);
+	}
+	for (i = 0; i < SIM_META_FILLER; i++) {
+		sim_meta_filler(v, i, sym, sizeof sym, base, sizeof base);
+		sim_sb_printf(b, "%s", n++ > 0 ? "," : "");
+		sim_meta_one(m, b, v, -1, sym, base, now_ms);
+	}
+	sim_sb_printf(b, "%s", tail);
+	return (b->err ? -1 : 0);
 }

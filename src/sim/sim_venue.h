@@ -20,10 +20,13 @@
 
 #include <stddef.h>
 
+#include "types.h"
+
 struct ev_loop;
 struct pricegen_dislocation;
 struct sim_conn;
 struct sim_market;
+struct sim_sb;
 struct sim_script;
 struct sim_venue_spec;
 struct sim_vconn;
@@ -72,6 +75,15 @@ unsigned sim_venue_admit(const struct sim_venue_spec *vs, const char *path,
  */
 int sim_venue_bullet(const struct sim_venue_spec *vs, int tls, unsigned port,
     char *buf, size_t len);
+
+/*
+ * Venue v's REST instruments answer (sim_script_meta_route() says which
+ * request) into b: the market's instruments with the contract sizes its
+ * pushes use and the venues' funding intervals, among 150 instruments
+ * nobody trades, as the real lists are long.  0, or -1 if v has none or
+ * memory ran out.
+ */
+int sim_market_meta(struct sim_market *m, enum venue_id v, struct sim_sb *b);
 
 /*
  * A session for connection c of endpoint ep (its index in the script).

@@ -83,6 +83,7 @@ expect_in "$T/err" "live trading is not in this build yet"
 # --demo, and keeps retrying until told to stop.
 {
 	printf '[net]\nbackoff_base_ms = 100\n'
+	printf '[instruments]\nmeta_cache = %s/instruments\n' "$T"
 	for v in bybit okx kucoin bitget hyperliquid paradex binance; do
 		printf '[venue.%s]\nurl = ws://127.0.0.1:1/ws\nurl_rest = http://127.0.0.1:1\n' "$v"
 	done
@@ -96,6 +97,11 @@ for v in bybit kucoin bitget hyperliquid paradex binance; do
 done
 grep -q "venue okx:" "$T/err" && fail "a disabled venue was reported"
 expect_in "$T/err" "(offline? 'xarb --demo' runs without a network)"
+# The instruments endpoints failed too: said per venue, built-ins used,
+# no cache written from nothing.
+expect_in "$T/err" "venue bybit: instruments endpoint:"
+expect_in "$T/err" "venue kucoin: using built-in instrument metadata"
+[ -e "$T/instruments" ] && fail "a cache was written with nothing fetched"
 expect_in "$T/err" "xarb: summary: seconds=1."
 
 # decode: dispatch, usage, and a real decode.
