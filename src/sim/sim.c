@@ -932,9 +932,13 @@ sim_ws_raw_begin(struct sim_conn *c)
 static int
 sim_ws_send_frag(struct sim_conn *c, const struct sim_action *a)
 {
-	size_t base = a->len / a->n, extra = a->len % a->n, off = 0, len;
+	size_t base, extra, off = 0, len;
 	unsigned i;
 
+	if (a->n == 0) /* the scenario parser never makes one */
+		return (-1);
+	base = a->len / a->n;
+	extra = a->len % a->n;
 	for (i = 0; i < a->n; i++) {
 		len = base + (i < extra ? 1 : 0);
 		if (i > 0 &&
