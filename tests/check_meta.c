@@ -755,25 +755,9 @@ meta_suite(void)
 int
 main(void)
 {
-	char *cause = NULL;
 	int rv;
 
-	signal(SIGPIPE, SIG_IGN); /* OpenSSL writes with write(2) */
-	certs = tcheck_mkdtemp();
-	if (sim_cert_make(certs, &cause) != 0) {
-		fprintf(stderr, "sim_cert_make: %s\n", cause);
-		free(cause);
-		tcheck_rmdir(certs);
-		return (EXIT_FAILURE);
-	}
-	cli_ctx = tls_ctx_client(tcheck_asprintf("%s/ca.pem", certs), &cause);
-	if (cli_ctx == NULL) {
-		fprintf(stderr, "tls: %s\n", cause);
-		free(cause);
-		tcheck_rmdir(certs);
-		return (EXIT_FAILURE);
-	}
-	tcheck_free_kept();
+	cli_ctx = tcheck_tls_setup(&certs);
 	rv = tcheck_run(meta_suite());
 	SSL_CTX_free(cli_ctx);
 	tcheck_rmdir(certs);

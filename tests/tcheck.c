@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -12,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/sim_cert.h"
 #include "tcheck.h"
+#include "tls.h"
 
 const char *
 tcheck_srcdir(void)
@@ -140,6 +143,27 @@ tcheck_asprintf(const char *fmt, ...)
 		abort();
 	va_end(ap);
 	return (tcheck_keep(s));
+}
+
+SSL_CTX *
+tcheck_tls_setup(char **dir)
+{
+	char *cause = NULL, *ca;
+	SSL_CTX *ctx;
+
+	signal(SIGPIPE, SIG_IGN);
+	*dir = tcheck_mkdtemp();
+	if (sim_cert_make(*dir, &cause) != 0) {
+		fprintf(stderr, "sim_cert_make: %s\n", cause);
+		exit(EXIT_FAILURE);
+	}
+	ca = tcheck_asprintf("%s/ca.pem", *dir);
+	if ((ctx = tls_ctx_client(ca, &cause)) == NULL) {
+		fprintf(stderr, "tls: %s\n", cause);
+		exit(EXIT_FAILURE);
+	}
+	tcheck_free_kept();
+	return (ctx);
 }
 
 int

@@ -39,6 +39,17 @@ void tcheck_free_kept(void);
 char *tcheck_asprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+struct ssl_ctx_st;
+
+/*
+ * For programs that talk TLS to the simulator: a test CA and server
+ * certificate from sim_cert_make() in a fresh scratch directory (*dir,
+ * removed by tcheck_rmdir()), and a client context that trusts it (the
+ * caller frees it).  Also ignores SIGPIPE: OpenSSL writes with
+ * write(2).  Exits the program on failure, as nothing could be tested.
+ */
+struct ssl_ctx_st *tcheck_tls_setup(char **dir);
+
 /* True when XARB_SLOW is set (valgrind): long tests scale down. */
 int tcheck_slow(void);
 
