@@ -127,6 +127,8 @@ struct config {
 	double demo_dislocation_every_s;
 	double demo_dislocation_bps;
 	double demo_dislocation_s;
+	double demo_funding_every_s;
+	double demo_funding_jump_bps; /* per 8 h */
 
 	/* Line each setting was set on, 0 if defaulted: [entry][venue]. */
 	unsigned (*lines)[VENUE_COUNT];

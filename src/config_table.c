@@ -604,6 +604,13 @@ const struct config_entry config_table[] = {
 	{ "demo", "dislocation_s", CONF_DOUBLE, 0, 3600, "1.5", "s", NULL,
 	    GLOBAL(demo_dislocation_s), NULL, -1, 0,
 	    "How long a dislocation lasts before the venue reverts." },
+	{ "demo", "funding_every_s", CONF_DOUBLE, 0, 3600, "20", "s", NULL,
+	    GLOBAL(demo_funding_every_s), NULL, -1, 0,
+	    "Mean time between funding jumps; 0 turns them off." },
+	{ "demo", "funding_jump_bps", CONF_DOUBLE, 0, 1000, "10", "bps", NULL,
+	    GLOBAL(demo_funding_jump_bps), NULL, -1, 0,
+	    "Size of a funding jump: one venue's rate for one instrument "
+	    "moves to half to all of this, per 8 h, either sign." },
 };
 
 const size_t config_table_len = nitems(config_table);

@@ -133,6 +133,8 @@ demo_new_sim(struct demo *d, const struct config *cfg, char **cause)
 	o.dislocation_every_s = cfg->demo_dislocation_every_s;
 	o.dislocation_bps = cfg->demo_dislocation_bps;
 	o.dislocation_s = cfg->demo_dislocation_s;
+	o.funding_every_s = cfg->demo_funding_every_s;
+	o.funding_jump_8h = cfg->demo_funding_jump_bps / 10000.0;
 	if ((d->sim = sim_new_venues(&o, cause)) == NULL)
 		return (-1);
 	return (sim_start_thread(d->sim, cause));

@@ -157,6 +157,8 @@ engine_new_source(struct engine *e, char **cause)
 	gp.dislocation_every_s = cfg->demo_dislocation_every_s;
 	gp.dislocation_bps = cfg->demo_dislocation_bps;
 	gp.dislocation_s = cfg->demo_dislocation_s;
+	gp.funding_every_s = cfg->demo_funding_every_s;
+	gp.funding_jump_8h = cfg->demo_funding_jump_bps / 10000.0;
 	if ((e->gen = pricegen_new(&gp, engine_now())) == NULL) {
 		xasprintf(cause, "demo: no enabled venue to simulate");
 		return (-1);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include <ev.h>
 
 #include "xarb.h"
+#include "book.h"
 #include "config.h"
 #include "demo.h"
 #include "engine.h"
@@ -879,6 +881,86 @@ START_TEST(test_demo_every_venue_survives_garbage)
 }
 END_TEST
 
+/* --- funding jumps reach the book --- */
+
+static struct pricegen_funding_jump t_jump; /* the one being followed */
+static uint64_t t_jumps_seen, t_jumps_confirmed;
+static double t_jump_worst_ms;
+
+/* Quote (i, v)'s funding rate per 8 h, or NaN when it has none. */
+static double
+t_funding_8h(struct trun *r, inst_id i, enum venue_id v)
+{
+	struct quote q;
+
+	book_read(book_quote(engine_book(r->e), i, v), &q);
+	if (q.funding_min == 0)
+		return (NAN);
+	return ((double)q.funding / (double)RATE_SCALE * FUNDING_NORM_MINUTES /
+	    q.funding_min);
+}
+
+/*
+ * Follows one jump at a time: once the simulator reports it, waits for
+ * the engine's book to show the new rate (normalised to 8 h) for that
+ * instrument and venue.  OKX and KuCoin push funding every 30 and 60 s
+ * (as the venues do), too slow for a bounded test: their jumps are
+ * skipped.
+ */
+static void
+t_funding_phase(struct trun *r)
+{
+	struct pricegen_funding_jump j;
+	uint64_t n = sim_funding_jumps(demo_sim(r->demo), &j);
+	double got;
+
+	if (r->step == 0) {
+		if (n == t_jumps_seen)
+			return;
+		t_jumps_seen = n;
+		if (j.venue == VENUE_OKX || j.venue == VENUE_KUCOIN)
+			return;
+		t_jump = j;
+		r->step = 1;
+		return;
+	}
+	if (r->step != 1)
+		return;
+	got = t_funding_8h(r, t_jump.inst, t_jump.venue);
+	/* Drift after the jump is ~1e-6 a tick: far below the jump. */
+	if (!isnan(got) && fabs(got - t_jump.to_8h) < 1e-4) {
+		if (t_ms(engine_now() - t_jump.at) > t_jump_worst_ms)
+			t_jump_worst_ms = t_ms(engine_now() - t_jump.at);
+		r->step = ++t_jumps_confirmed >= 3 ? 2 : 0;
+		if (r->step == 2)
+			engine_stop(r->e);
+		return;
+	}
+	ck_assert_msg(engine_now() - t_jump.at <
+		(int64_t)slow(5, 30) * NS_PER_S,
+	    "%s %s: funding %.6f per 8 h, the simulator jumped to %.6f",
+	    symbols_base(engine_symbols(r->e), t_jump.inst),
+	    venues_name(t_jump.venue), got, t_jump.to_8h);
+}
+
+START_TEST(test_demo_funding_jumps_reach_the_book)
+{
+	t_jumps_seen = t_jumps_confirmed = 0;
+	t_jump_worst_ms = 0;
+	cset(run.cfg, "demo", "dislocation_every_s", "0");
+	cset(run.cfg, "demo", "funding_every_s", "0.3");
+	cset(run.cfg, "demo", "funding_jump_bps", "50");
+	t_start(slow(20, 120), t_funding_phase);
+	ck_assert_uint_eq(t_jumps_confirmed, 3);
+	/* A jump is half to all of 50 bps, either sign. */
+	ck_assert_double_ge(fabs(t_jump.to_8h), 0.0025);
+	ck_assert_double_le(fabs(t_jump.to_8h), 0.005);
+	fprintf(stderr,
+	    "check_demo: 3 funding jumps in the book within %.0f ms\n",
+	    t_jump_worst_ms);
+}
+END_TEST
+
 /* --- start-up failures --- */
 
 START_TEST(test_demo_start_failures)
@@ -946,6 +1028,7 @@ demo_suite(void)
 	tcase_add_test(tc, test_demo_every_venue_reconnects);
 	tcase_add_test(tc, test_demo_every_venue_detects_a_stall);
 	tcase_add_test(tc, test_demo_every_venue_survives_garbage);
+	tcase_add_test(tc, test_demo_funding_jumps_reach_the_book);
 	tcase_add_test(tc, test_demo_start_failures);
 	suite_add_tcase(s, tc);
 	return (s);

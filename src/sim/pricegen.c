@@ -34,6 +34,8 @@ struct pricegen {
 	struct pricegen_dislocation dis;
 	int dis_active;
 	int64_t dis_next;
+	struct pricegen_funding_jump jump; /* the latest */
+	int64_t jump_next;
 	struct pricegen_stats stats;
 };
 
@@ -82,20 +84,36 @@ pricegen_base_price(const char *base)
 	return (1.0 + (double)(h % 9900) / 100.0);
 }
 
-static void
-pricegen_schedule(struct pricegen *g, int64_t now)
+/* Exponential gaps around the mean, never shorter than 10 %. */
+static int64_t
+pricegen_next_at(struct pricegen *g, int64_t now, double mean_s)
 {
 	double gap;
 
-	if (g->p.dislocation_every_s <= 0) {
-		g->dis_next = INT64_MAX;
-		return;
-	}
-	/* Exponential gaps around the mean, never shorter than 10 %. */
-	gap = -log(1.0 - pricegen_unit(g)) * g->p.dislocation_every_s;
-	if (gap < g->p.dislocation_every_s * 0.1)
-		gap = g->p.dislocation_every_s * 0.1;
-	g->dis_next = now + (int64_t)(gap * (double)NS_PER_S);
+	if (mean_s <= 0)
+		return (INT64_MAX);
+	gap = -log(1.0 - pricegen_unit(g)) * mean_s;
+	if (gap < mean_s * 0.1)
+		gap = mean_s * 0.1;
+	return (now + (int64_t)(gap * (double)NS_PER_S));
+}
+
+/* A random selected venue. */
+static enum venue_id
+pricegen_pick_venue(struct pricegen *g)
+{
+	enum venue_id v;
+
+	do
+		v = (enum venue_id)(pricegen_rand(g) % VENUE_COUNT);
+	while ((g->p.venues & (1u << v)) == 0);
+	return (v);
+}
+
+static void
+pricegen_schedule(struct pricegen *g, int64_t now)
+{
+	g->dis_next = pricegen_next_at(g, now, g->p.dislocation_every_s);
 }
 
 struct pricegen *
@@ -123,6 +141,7 @@ pricegen_new(const struct pricegen_params *p, int64_t now)
 		}
 	}
 	pricegen_schedule(g, now);
+	g->jump_next = pricegen_next_at(g, now, g->p.funding_every_s);
 	return (g);
 }
 
@@ -144,15 +163,38 @@ pricegen_dislocate(struct pricegen *g, int64_t now)
 	if (g->dis_active || now < g->dis_next)
 		return;
 	g->dis.inst = (inst_id)(pricegen_rand(g) % g->p.ninst);
-	do
-		g->dis.venue = (enum venue_id)(pricegen_rand(g) % VENUE_COUNT);
-	while ((g->p.venues & (1u << g->dis.venue)) == 0);
+	g->dis.venue = pricegen_pick_venue(g);
 	g->dis.sign = (pricegen_rand(g) & 1) ? 1 : -1;
 	g->dis.start = now;
 	g->dis.end = now + (int64_t)(g->p.dislocation_s * (double)NS_PER_S);
 	g->dis_active = 1;
 	g->stats.dislocations++;
 	pricegen_schedule(g, now);
+}
+
+/*
+ * Now and then one leg's funding rate jumps to a new level, half to all
+ * of funding_jump_8h away from zero, either sign: what a venue's rate
+ * does when positioning turns.
+ */
+static void
+pricegen_jump_funding(struct pricegen *g, int64_t now)
+{
+	struct pricegen_funding_jump *j = &g->jump;
+	struct pricegen_leg *l;
+
+	if (now < g->jump_next)
+		return;
+	j->inst = (inst_id)(pricegen_rand(g) % g->p.ninst);
+	j->venue = pricegen_pick_venue(g);
+	l = &g->leg[j->inst * VENUE_COUNT + j->venue];
+	j->from_8h = l->funding_8h;
+	j->to_8h = (pricegen_rand(g) & 1 ? 1 : -1) *
+	    (0.5 + 0.5 * pricegen_unit(g)) * g->p.funding_jump_8h;
+	j->at = now;
+	l->funding_8h = j->to_8h;
+	g->stats.funding_jumps++;
+	g->jump_next = pricegen_next_at(g, now, g->p.funding_every_s);
 }
 
 /* Fills funding fields the way venue v reports them. */
@@ -184,6 +226,7 @@ pricegen_tick(struct pricegen *g, unsigned i, unsigned v, int64_t now,
 	double dt, px, half, notional;
 
 	pricegen_dislocate(g, now);
+	pricegen_jump_funding(g, now);
 	in = &g->inst[i];
 	dt = (double)(now - in->last_ns) / (double)NS_PER_S;
 	if (dt > 0) {
@@ -238,6 +281,12 @@ pricegen_quote(struct pricegen *g, inst_id i, enum venue_id v, int64_t now,
 		return (-1);
 	pricegen_tick(g, i, (unsigned)v, now, t);
 	return (0);
+}
+
+const struct pricegen_funding_jump *
+pricegen_last_jump(const struct pricegen *g)
+{
+	return (g->stats.funding_jumps > 0 ? &g->jump : NULL);
 }
 
 const struct pricegen_dislocation *

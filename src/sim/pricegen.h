@@ -2,8 +2,10 @@
  * Deterministic price paths for the venue simulator and the in-memory
  * demo source: one random-walk mid price per instrument, a small
  * persistent offset and spread per venue, funding rates with each
- * venue's interval, and scheduled dislocations (one venue's price jumps
- * for a while), so that detection has something real to find.  The same
+ * venue's interval that drift and now and then jump (one venue's rate
+ * for one instrument moves to a new level), and scheduled dislocations
+ * (one venue's price jumps for a while), so that detection has something
+ * real to find.  The same
  * seed and the same sequence of calls always give the same ticks.
  */
 #ifndef XARB_PRICEGEN_H
@@ -23,6 +25,8 @@ struct pricegen_params {
 	double dislocation_every_s; /* mean gap; 0 disables */
 	double dislocation_bps;
 	double dislocation_s;
+	double funding_every_s; /* mean gap between funding jumps; 0: none */
+	double funding_jump_8h; /* how far a jump can go, rate per 8 h */
 };
 
 struct pricegen_tick {
@@ -40,9 +44,18 @@ struct pricegen_dislocation {
 	int64_t end;
 };
 
+/* A funding jump: leg (inst, venue) moved from one rate to another. */
+struct pricegen_funding_jump {
+	inst_id inst;
+	enum venue_id venue;
+	double from_8h, to_8h; /* rate per 8 h */
+	int64_t at;	       /* ns */
+};
+
 struct pricegen_stats {
 	uint64_t ticks;
 	uint64_t dislocations;
+	uint64_t funding_jumps;
 };
 
 struct pricegen;
@@ -63,6 +76,10 @@ void pricegen_next(struct pricegen *g, int64_t now, struct pricegen_tick *t);
  */
 int pricegen_quote(struct pricegen *g, inst_id i, enum venue_id v, int64_t now,
     struct pricegen_tick *t);
+
+/* The latest funding jump, or NULL before the first. */
+const struct pricegen_funding_jump *
+pricegen_last_jump(const struct pricegen *g);
 
 /* The active dislocation, or NULL. */
 const struct pricegen_dislocation *pricegen_active(const struct pricegen *g);

@@ -1918,6 +1918,14 @@ sim_mute(struct sim *s, const char *endpoint, int on)
 	return (sim_market_mute(s->market, ep->index, on));
 }
 
+uint64_t
+sim_funding_jumps(struct sim *s, struct pricegen_funding_jump *last)
+{
+	if (s->market == NULL)
+		return (0);
+	return (sim_market_funding_jumps(s->market, last));
+}
+
 unsigned
 sim_dislocations(struct sim *s, struct pricegen_dislocation *out, unsigned max)
 {

@@ -60,8 +60,11 @@
  *       (default all at once), instead of generated pushes.
  *   prices [seed=N] [volatility_bps=X] [dislocation_every_ms=M]
  *          [dislocation_bps=B] [dislocation_ms=D] [instruments=A,B,..]
+ *          [funding_every_ms=F] [funding_jump=R]
  *       The price paths all venue endpoints share (default: seed 1,
- *       5 bps, no dislocations, BTC,ETH,SOL).
+ *       5 bps, no dislocations, BTC,ETH,SOL, funding rates that drift
+ *       and, every F ms or so, one venue's rate for one instrument
+ *       jumping to +-R/2..R per 8 h; no jumps by default).
  *   bullet WSENDPOINT
  *       http endpoints: POST /api/v1/bullet-public answers as KuCoin
  *       does, handing out WSENDPOINT (a kucoin venue endpoint): its
@@ -87,6 +90,7 @@
 
 struct ev_loop;
 struct pricegen_dislocation;
+struct pricegen_funding_jump;
 struct sim;
 struct symbols;
 
@@ -149,7 +153,9 @@ struct sim_venues_opts {
 	double dislocation_every_s; /* mean gap between dislocations; 0: none */
 	double dislocation_bps;	    /* how far the dislocated venue moves */
 	double dislocation_s;	    /* how long it stays there */
-	const char *kucoin_token;   /* NULL: a fixed test token */
+	double funding_every_s; /* mean gap between funding jumps; 0: none */
+	double funding_jump_8h; /* their size, rate per 8 h (0.001 = 10 bps) */
+	const char *kucoin_token; /* NULL: a fixed test token */
 };
 
 /*
@@ -226,6 +232,13 @@ int sim_kick(struct sim *s, const char *endpoint, enum sim_kick_how how);
  * not a venue endpoint.  Any thread.
  */
 int sim_mute(struct sim *s, const char *endpoint, int on);
+
+/*
+ * Ground truth for tests: how many funding jumps the price generator has
+ * made, and (if last is not NULL and there was one) the latest.  Any
+ * thread.
+ */
+uint64_t sim_funding_jumps(struct sim *s, struct pricegen_funding_jump *last);
 
 /* A consistent copy of the counters of endpoint (NULL: all). Any thread. */
 void sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st);

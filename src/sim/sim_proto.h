@@ -87,8 +87,11 @@ struct sim_market {
 	pthread_mutex_t mu; /* guards the history: any thread reads it */
 	struct pricegen_dislocation *dis; /* owned, ndis of cap */
 	unsigned ndis, cap;
-	unsigned started; /* dislocations started, kept or not */
-	uint64_t seen;	  /* pricegen's count at the last look */
+	unsigned started;    /* dislocations started, kept or not */
+	uint64_t seen;	     /* pricegen's count at the last look */
+	uint64_t jumps_seen; /* its funding jumps at the last look */
+	struct pricegen_funding_jump jump; /* the latest, under mu */
+	uint64_t jumps;			   /* how many, under mu */
 };
 
 /* One instrument of one session. */

@@ -1031,7 +1031,7 @@ sim_prices_kv(struct sim_parse *p, struct sim_prices_spec *ps, const char *k,
 {
 	static const char *const keys[] = { "seed", "volatility_bps",
 		"dislocation_every_ms", "dislocation_bps", "dislocation_ms",
-		"instruments" };
+		"instruments", "funding_every_ms", "funding_jump" };
 	double d;
 	unsigned i;
 
@@ -1041,7 +1041,8 @@ sim_prices_kv(struct sim_parse *p, struct sim_prices_spec *ps, const char *k,
 	if (i == nitems(keys)) {
 		sim_err_got(p,
 		    "seed=, volatility_bps=, dislocation_every_ms=, "
-		    "dislocation_bps=, dislocation_ms= or instruments=",
+		    "dislocation_bps=, dislocation_ms=, instruments=, "
+		    "funding_every_ms= or funding_jump=",
 		    k, klen + 1 + vlen);
 		return (-1);
 	}
@@ -1072,6 +1073,15 @@ sim_prices_kv(struct sim_parse *p, struct sim_prices_spec *ps, const char *k,
 	case 3:
 		return (sim_kv_num(p, k, klen, v, vlen, "bps", 0, 10000,
 		    &ps->dislocation_bps));
+	case 6:
+		if (sim_kv_num(p, k, klen, v, vlen, "milliseconds", 0,
+			SIM_MS_MAX, &d) != 0)
+			return (-1);
+		ps->funding_every_s = d / 1000.0;
+		return (0);
+	case 7:
+		return (sim_kv_num(p, k, klen, v, vlen, "a rate per 8 h", 0,
+		    0.1, &ps->funding_jump_8h));
 	default:
 		return (sim_prices_bases(p, ps, v, vlen));
 	}
@@ -1395,6 +1405,8 @@ sim_script_venues(const struct sim_venues_opts *o, char **cause)
 	ps->dislocation_every_s = o->dislocation_every_s;
 	ps->dislocation_bps = o->dislocation_bps;
 	ps->dislocation_s = o->dislocation_s;
+	ps->funding_every_s = o->funding_every_s;
+	ps->funding_jump_8h = o->funding_jump_8h;
 	if (sim_script_bases(ps, o, cause) != 0)
 		goto fail;
 	for (i = 0; i < nitems(sim_script_streams); i++) {

@@ -144,6 +144,8 @@ struct sim_prices_spec {
 	double dislocation_every_s; /* mean gap; 0 disables */
 	double dislocation_bps;
 	double dislocation_s;
+	double funding_every_s; /* mean gap between funding jumps; 0: none */
+	double funding_jump_8h; /* their size, rate per 8 h */
 	char **bases; /* owned (each owned), nbases; none: BTC ETH SOL */
 	unsigned nbases;
 	unsigned line;

@@ -429,6 +429,8 @@ sim_market_new(const char *name, const struct sim_script *sc,
 	gp.dislocation_every_s = ps->dislocation_every_s;
 	gp.dislocation_bps = ps->dislocation_bps;
 	gp.dislocation_s = ps->dislocation_s;
+	gp.funding_every_s = ps->funding_every_s;
+	gp.funding_jump_8h = ps->funding_jump_8h;
 	if ((m->gen = pricegen_new(&gp, sim_now_ns())) == NULL) {
 		xasprintf(cause, "%s: no venue endpoint",
 		    name != NULL ? name : "scenario");
@@ -466,6 +468,21 @@ sim_market_free(struct sim_market *m)
 	free(m);
 }
 
+/* After a quote: publish the latest funding jump to other threads. */
+static void
+sim_market_watch_jumps(struct sim_market *m)
+{
+	uint64_t n = pricegen_get_stats(m->gen)->funding_jumps;
+
+	if (n == m->jumps_seen)
+		return;
+	m->jumps_seen = n;
+	pthread_mutex_lock(&m->mu);
+	m->jump = *pricegen_last_jump(m->gen);
+	m->jumps = n;
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* After a quote: record a dislocation the generator has just started. */
 static void
 sim_market_watch(struct sim_market *m)
@@ -474,6 +491,7 @@ sim_market_watch(struct sim_market *m)
 	struct pricegen_dislocation *p;
 	uint64_t n = pricegen_get_stats(m->gen)->dislocations;
 
+	sim_market_watch_jumps(m);
 	if (n == m->seen)
 		return;
 	m->seen = n;
@@ -502,6 +520,20 @@ sim_market_mute(struct sim_market *m, unsigned ep, int on)
 		return (-1);
 	__atomic_store_n(&m->eps[ep].muted, on != 0, __ATOMIC_RELAXED);
 	return (0);
+}
+
+uint64_t
+sim_market_funding_jumps(struct sim_market *m,
+    struct pricegen_funding_jump *last)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&m->mu);
+	n = m->jumps;
+	if (n > 0 && last != NULL)
+		*last = m->jump;
+	pthread_mutex_unlock(&m->mu);
+	return (n);
 }
 
 unsigned

@@ -46,6 +46,10 @@ struct sim_market *sim_market_new(const char *name, const struct sim_script *sc,
 /* NULL is a no-op.  No session may be left. */
 void sim_market_free(struct sim_market *m);
 
+/* See sim_funding_jumps() in sim.h.  Any thread. */
+uint64_t sim_market_funding_jumps(struct sim_market *m,
+    struct pricegen_funding_jump *last);
+
 /* See sim_dislocations() in sim.h.  Any thread. */
 unsigned sim_market_dislocations(struct sim_market *m,
     struct pricegen_dislocation *out, unsigned max);
