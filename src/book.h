@@ -92,6 +92,13 @@ book_quote(struct book *b, inst_id i, enum venue_id v)
 	return (&b->q[(unsigned)i * VENUE_COUNT + (unsigned)v]);
 }
 
+/* The record for (i, v), for readers (book_read()).  Any thread. */
+static inline const struct quote *
+book_quote_ro(const struct book *b, inst_id i, enum venue_id v)
+{
+	return (&b->q[(unsigned)i * VENUE_COUNT + (unsigned)v]);
+}
+
 /*
  * Merges u into (i, v), stamps recv_ts if u moves the top of book, and
  * publishes the result to readers.  Reactor thread only.  Returns the

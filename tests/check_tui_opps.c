@@ -1,7 +1,9 @@
 /*
- * Tests of the dashboard's opportunity model (tui/tui_opps.c) without a
- * terminal: events in, the live set, the recently closed ring, sort
- * orders, the filter, and the exact text of the pane rows.
+ * Tests of the dashboard's pane models without a terminal: the
+ * opportunity model (tui/tui_opps.c: events in, the live set, the
+ * recently closed ring, sort orders, the filter, the exact text of the
+ * rows) and the quotes pane (tui/tui_quotes.c: a real quote store, the
+ * best bid and ask across usable venues, the row text).
  */
 #include "autoconf.h"
 
@@ -11,10 +13,14 @@
 #include <check.h>
 
 #include "xarb.h"
+#include "book.h"
 #include "config.h"
+#include "fixed.h"
 #include "symbols.h"
 #include "tcheck.h"
 #include "tui/tui_opps.h"
+#include "tui/tui_quotes.h"
+#include "venues.h"
 
 #define T0 (INT64_C(1800000000) * NS_PER_S)
 
@@ -218,6 +224,82 @@ START_TEST(test_tui_opps_rows)
 }
 END_TEST
 
+/* A live quote of (i, v) received at T0. */
+static void
+t_quote(struct book *b, inst_id i, enum venue_id v, const char *bid,
+    const char *ask)
+{
+	struct quote_update u;
+
+	memset(&u, 0, sizeof u);
+	u.mask = QU_TOP | QU_STATE;
+	u.state = QUOTE_LIVE;
+	ck_assert_int_eq(fixed_parse(bid, strlen(bid), PX_DECIMALS, &u.bid), 0);
+	ck_assert_int_eq(fixed_parse(ask, strlen(ask), PX_DECIMALS, &u.ask), 0);
+	u.bid_size = u.ask_size = QTY_SCALE;
+	book_apply(b, i, v, &u, T0);
+}
+
+START_TEST(test_tui_quotes_best_of_usable)
+{
+	struct book *b = book_new(symbols_count(sym));
+	struct tui_quote_row r;
+	char buf[256];
+
+	t_quote(b, 0, VENUE_BYBIT, "50000.1", "50000.2");
+	t_quote(b, 0, VENUE_OKX, "50001", "50002");
+	t_quote(b, 0, VENUE_BINANCE, "49999.5", "49999.9");
+	/* The best bid of all, but stale by the time we look. */
+	t_quote(b, 0, VENUE_KUCOIN, "50100", "50101");
+	book_quote(b, 0, VENUE_KUCOIN)->recv_ts = T0 - 3 * NS_PER_S;
+	/* Down: its last prices are not shown as usable. */
+	t_quote(b, 0, VENUE_BITGET, "49000", "49001");
+	book_set_state(b, VENUE_BITGET, QUOTE_DOWN);
+
+	tui_quotes_read(b, 0, T0 + NS_PER_MS, 2 * NS_PER_S, &r);
+	ck_assert_int_eq(r.best_bid, VENUE_OKX);
+	ck_assert_int_eq(r.best_ask, VENUE_BINANCE);
+	ck_assert(!r.v[VENUE_KUCOIN].fresh);
+	ck_assert(!r.v[VENUE_BITGET].fresh);
+	ck_assert(!r.v[VENUE_PARADEX].fresh);
+
+	tui_quotes_format(NULL, sym, 300, buf, sizeof buf);
+	ck_assert_str_eq(buf,
+	    "QUOTES                     bybit                    okx"
+	    "                 kucoin                 bitget"
+	    "            hyperliquid                paradex"
+	    "                binance");
+	tui_quotes_format(&r, sym, 300, buf, sizeof buf);
+	ck_assert_str_eq(buf,
+	    "BTC            50000.10/50000.20     >50001.00/50002.00"
+	    "                  stale                   down"
+	    "                      -                      -"
+	    "     49999.50/49999.90<");
+	/* Each cell starts where tui_quotes_column() says. */
+	ck_assert_int_eq(buf[tui_quotes_column(VENUE_OKX) + TUI_QUOTE_CELL - 1],
+	    '0');
+	/* An 80-column terminal: the compact row. */
+	tui_quotes_format(NULL, sym, 80, buf, sizeof buf);
+	ck_assert_str_eq(buf,
+	    "QUOTES   BEST BID              BEST ASK                  CROSS "
+	    "VENUES");
+	tui_quotes_format(&r, sym, 80, buf, sizeof buf);
+	ck_assert_str_eq(buf,
+	    "BTC      50001.00   okx        49999.90   binance     +0.2 bps "
+	    "   3/7");
+	ck_assert_int_eq(tui_quotes_format(&r, sym, 12, buf, sizeof buf), 12);
+	ck_assert_str_eq(buf, "BTC      500");
+	/* Small prices keep their digits. */
+	t_quote(b, 1, VENUE_BYBIT, "0.000012345", "0.000012346");
+	t_quote(b, 1, VENUE_OKX, "0.5", "0.50001");
+	tui_quotes_read(b, 1, T0, 2 * NS_PER_S, &r);
+	tui_quotes_format(&r, sym, 300, buf, sizeof buf);
+	ck_assert_ptr_nonnull(strstr(buf, "  1.234e-05/1.235e-05<"));
+	ck_assert_ptr_nonnull(strstr(buf, "  >0.500000/0.500010 "));
+	book_free(b);
+}
+END_TEST
+
 static Suite *
 tui_opps_suite(void)
 {
@@ -229,6 +311,7 @@ tui_opps_suite(void)
 	tcase_add_test(tc, test_tui_opps_full_sets);
 	tcase_add_test(tc, test_tui_opps_sort_and_filter);
 	tcase_add_test(tc, test_tui_opps_rows);
+	tcase_add_test(tc, test_tui_quotes_best_of_usable);
 	suite_add_tcase(s, tc);
 	return (s);
 }
