@@ -200,9 +200,8 @@ tui_opps_age(int64_t ns, char *buf, size_t len)
 		    (long long)(s / 60 % 60));
 }
 
-/* Cuts buf (n bytes written) to width columns; returns the length. */
-static int
-tui_opps_cut(char *buf, size_t len, int n, unsigned width)
+int
+tui_cut(char *buf, size_t len, int n, unsigned width)
 {
 	size_t end = n < 0 ? 0 : (size_t)n;
 
@@ -245,7 +244,7 @@ tui_opps_format(const struct tui_opp *op, const struct symbols *sym,
 		    (double)size / (double)QTY_SCALE, age,
 		    now - ev->open_ts > TUI_STALE_NS ? " stale" : "");
 	}
-	return (tui_opps_cut(buf, len, n, width));
+	return (tui_cut(buf, len, n, width));
 }
 
 int
@@ -267,5 +266,5 @@ tui_opps_format_closed(const struct tui_closed *c, const struct symbols *sym,
 		    tui_opps_name(sym, &c->ev), legs, c->ev.net_bps,
 		    opp_reason_name(c->ev.reason), life);
 	}
-	return (tui_opps_cut(buf, len, n, width));
+	return (tui_cut(buf, len, n, width));
 }

@@ -82,6 +82,13 @@ const struct tui_closed *tui_opps_closed(const struct tui_opps *o, unsigned i);
 int tui_opps_format(const struct tui_opp *op, const struct symbols *sym,
     int64_t now, unsigned width, char *buf, size_t len);
 
+/*
+ * Ends a row that snprintf reported as n bytes (possibly more than len
+ * held) at width columns and within len; returns its length.  Rows are
+ * ASCII, so bytes are columns.
+ */
+int tui_cut(char *buf, size_t len, int n, unsigned width);
+
 /* One row of the recently-closed pane; the header when c is NULL. */
 int tui_opps_format_closed(const struct tui_closed *c,
     const struct symbols *sym, unsigned width, char *buf, size_t len);

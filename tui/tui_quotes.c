@@ -1,12 +1,14 @@
 /* The dashboard's quotes pane (tui_quotes.h). */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "xarb.h"
 #include "book.h"
 #include "symbols.h"
+#include "tui_opps.h"
 #include "tui_quotes.h"
 #include "venues.h"
 
@@ -135,11 +137,9 @@ tui_quotes_format(const struct tui_quote_row *row, const struct symbols *sym,
 
 	if (len == 0)
 		return (0);
-	if (width < tui_quotes_column(VENUE_COUNT)) {
-		n = tui_quotes_compact(row, sym, buf, len);
-		off = n < 0 ? 0 : (size_t)n;
-		goto cut;
-	}
+	if (width < tui_quotes_column(VENUE_COUNT))
+		return (tui_cut(buf, len,
+		    tui_quotes_compact(row, sym, buf, len), width));
 	n = snprintf(buf, len, "%-*.*s", TUI_QUOTE_NAME, TUI_QUOTE_NAME - 1,
 	    row != NULL ? symbols_base(sym, row->inst) : "QUOTES");
 	off = n < 0 ? 0 : (size_t)n;
@@ -152,11 +152,5 @@ tui_quotes_format(const struct tui_quote_row *row, const struct symbols *sym,
 		    TUI_QUOTE_CELL - 1, cell);
 		off += n < 0 ? 0 : (size_t)n;
 	}
-cut:
-	if (off >= len)
-		off = len - 1;
-	if (off > width)
-		off = width;
-	buf[off] = '\0';
-	return ((int)off);
+	return (tui_cut(buf, len, off > INT_MAX ? INT_MAX : (int)off, width));
 }
