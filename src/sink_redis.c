@@ -354,6 +354,9 @@ sink_redis_sent(struct sink_redis *s)
 		s->reply_timer.repeat = s->timeout_s;
 		ev_timer_again(s->loop, &s->reply_timer);
 	}
+	if (s->inflight > s->stats.inflight_max)
+		__atomic_store_n(&s->stats.inflight_max, (uint64_t)s->inflight,
+		    __ATOMIC_RELAXED);
 }
 
 static void
@@ -631,8 +634,11 @@ sink_redis_pump(struct sink_redis *s)
 	for (;;) {
 		s->blocked = s->state == SINK_CONNECTING ||
 		    (s->state == SINK_READY && s->inflight >= s->max_inflight);
-		if (s->blocked)
+		if (s->blocked) {
+			if (s->state == SINK_READY)
+				metrics_inc(&s->stats.stalls);
 			break; /* re-pumped once ready, or by the replies */
+		}
 		if (ring_reader_next(&s->rd, &ev) == 1) {
 			sink_redis_write_event(s, &ev);
 			continue;
@@ -675,73 +681,100 @@ sink_redis_quote_value(const struct quote *q, char *buf, size_t len)
 	    book_state_name(q->state));
 }
 
+/* HSET key[v] with every venue from v on that shares the key. */
+static void
+sink_redis_hset(struct sink_redis *s, inst_id i, unsigned v, int *todo,
+    char key[][64], char val[][SINK_REDIS_QUOTE_LEN], const struct quote *q)
+{
+	const char *argv[2 + 2 * VENUE_COUNT];
+	size_t len[2 + 2 * VENUE_COUNT];
+	unsigned w, n = 2, k, first = v;
+	struct sink_redis_last *last;
+
+	argv[0] = "HSET";
+	argv[1] = key[first];
+	for (w = first; w < VENUE_COUNT; w++) {
+		if (!todo[w] || strcmp(key[w], key[first]) != 0)
+			continue;
+		argv[n] = venues_name(w);
+		argv[n + 1] = val[w];
+		n += 2;
+	}
+	for (k = 0; k < n; k++)
+		len[k] = strlen(argv[k]);
+	if (sink_redis_command(s, CMD_HSET, (int)n, argv, len) != 0)
+		return;
+	for (w = first; w < VENUE_COUNT; w++) {
+		if (!todo[w] || strcmp(key[w], key[first]) != 0)
+			continue;
+		last = &s->last[(size_t)i * VENUE_COUNT + w];
+		last->seq = q[w].seq;
+		last->state = q[w].state;
+		last->written = 1;
+		todo[w] = 0;
+		metrics_inc(&s->stats.quotes);
+	}
+}
+
 /*
- * One instrument: the venues whose quote changed, grouped by key (the
- * canonical name differs between USDT- and USD-quoted venues).
+ * One instrument: the venues whose quote changed, one HSET per key (the
+ * canonical name differs between USDT- and USD-quoted venues).  A quote
+ * counts as written once its command is queued; what does not fit
+ * under max_inflight waits for the next pass.
  */
 static void
 sink_redis_write_inst(struct sink_redis *s, inst_id i)
 {
 	char val[VENUE_COUNT][SINK_REDIS_QUOTE_LEN];
 	char key[VENUE_COUNT][64];
-	const char *argv[2 + 2 * VENUE_COUNT];
-	size_t len[2 + 2 * VENUE_COUNT];
-	struct sink_redis_last *last;
-	struct quote q;
-	unsigned v, w, n;
-	int done[VENUE_COUNT] = { 0 };
+	struct quote q[VENUE_COUNT];
+	int todo[VENUE_COUNT] = { 0 };
+	unsigned v;
 
 	for (v = 0; v < VENUE_COUNT; v++) {
-		last = &s->last[(size_t)i * VENUE_COUNT + v];
-		book_read(book_quote(s->book, i, (enum venue_id)v), &q);
-		if (!symbols_listed(s->sy, i, (enum venue_id)v) ||
-		    (last->written && last->seq == q.seq &&
-			last->state == q.state) ||
-		    (!last->written && q.state == QUOTE_DOWN)) {
-			done[v] = 1;
+		const struct sink_redis_last *last =
+		    &s->last[(size_t)i * VENUE_COUNT + v];
+
+		if (!symbols_listed(s->sy, i, (enum venue_id)v))
 			continue;
-		}
-		sink_redis_quote_value(&q, val[v], sizeof val[v]);
+		book_read(book_quote(s->book, i, (enum venue_id)v), &q[v]);
+		if (last->written
+			? last->seq == q[v].seq && last->state == q[v].state
+			: q[v].state == QUOTE_DOWN)
+			continue;
+		sink_redis_quote_value(&q[v], val[v], sizeof val[v]);
 		snprintf(key[v], sizeof key[v], "%s%s", SINK_REDIS_QUOTE_PREFIX,
 		    symbols_canonical(s->sy, i, (enum venue_id)v));
-		last->seq = q.seq;
-		last->state = q.state;
-		last->written = 1;
+		todo[v] = 1;
 	}
 	for (v = 0; v < VENUE_COUNT; v++) {
-		if (done[v])
-			continue;
-		argv[0] = "HSET";
-		argv[1] = key[v];
-		n = 2;
-		for (w = v; w < VENUE_COUNT; w++) {
-			if (done[w] || strcmp(key[w], key[v]) != 0)
-				continue;
-			argv[n] = venues_name(w);
-			argv[n + 1] = val[w];
-			n += 2;
-			done[w] = 1;
-			metrics_inc(&s->stats.quotes);
-		}
-		for (w = 0; w < n; w++)
-			len[w] = strlen(argv[w]);
-		(void)sink_redis_command(s, CMD_HSET, (int)n, argv, len);
+		if (todo[v] && s->inflight < s->max_inflight)
+			sink_redis_hset(s, i, v, todo, key, val, q);
 	}
+}
+
+/* Every instrument whose quotes changed since the last pass. */
+static void
+sink_redis_write_quotes(struct sink_redis *s)
+{
+	unsigned i;
+
+	/* Latest values only: skipped now, the next pass writes them. */
+	if (s->quote_s <= 0 || s->state != SINK_READY ||
+	    s->inflight >= s->max_inflight)
+		return;
+	for (i = 0; i < s->ninst; i++)
+		sink_redis_write_inst(s, (inst_id)i);
 }
 
 static void
 sink_redis_quote_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct sink_redis *s = container_of(w, struct sink_redis, quote_timer);
-	unsigned i;
 
 	(void)loop;
 	(void)revents;
-	/* Latest values only: skipped now, the next tick writes them. */
-	if (s->state != SINK_READY || s->inflight >= s->max_inflight)
-		return;
-	for (i = 0; i < s->ninst; i++)
-		sink_redis_write_inst(s, (inst_id)i);
+	sink_redis_write_quotes(s);
 }
 
 /* --- thread --- */
@@ -756,6 +789,8 @@ sink_redis_stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 	ev_timer_stop(loop, &s->quote_timer);
 	ev_timer_stop(loop, &s->retry_timer);
 	ev_timer_start(loop, &s->drain_timer);
+	/* The engine has stopped: leave the hashes holding its last book. */
+	sink_redis_write_quotes(s);
 	sink_redis_pump(s);
 }
 

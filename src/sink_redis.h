@@ -41,16 +41,18 @@ struct sink_redis;
  * events = xadd_acked + xadd_errors + dropped.
  */
 struct sink_redis_stats {
-	uint64_t events;      /* opportunity events read from the ring */
-	uint64_t sent;	      /* commands queued on a connection */
-	uint64_t acked;	      /* replies that were not errors */
-	uint64_t errors;      /* error replies, failed AUTH/SELECT too */
-	uint64_t dropped;     /* events never written (down, lost, cut) */
-	uint64_t reconnects;  /* connections made after the first */
-	uint64_t up;	      /* 1 while connected and authenticated */
-	uint64_t xadd_acked;  /* stream entries Redis confirmed */
-	uint64_t xadd_errors; /* XADDs Redis refused */
-	uint64_t quotes;      /* quote hash fields written */
+	uint64_t events;       /* opportunity events read from the ring */
+	uint64_t sent;	       /* commands queued on a connection */
+	uint64_t acked;	       /* replies that were not errors */
+	uint64_t errors;       /* error replies, failed AUTH/SELECT too */
+	uint64_t dropped;      /* events never written (down, lost, cut) */
+	uint64_t reconnects;   /* connections made after the first */
+	uint64_t up;	       /* 1 while connected and authenticated */
+	uint64_t xadd_acked;   /* stream entries Redis confirmed */
+	uint64_t xadd_errors;  /* XADDs Redis refused */
+	uint64_t quotes;       /* quote hash fields written */
+	uint64_t inflight_max; /* most commands ever awaiting a reply */
+	uint64_t stalls;       /* times max_inflight held events back */
 };
 
 /*
@@ -67,7 +69,8 @@ struct sink_redis *sink_redis_new(const struct config *cfg, struct ring *ring,
 int sink_redis_start(struct sink_redis *s, char **cause);
 
 /*
- * Writes what is left in the ring (the caller has flushed it), waits for
+ * Writes what is left in the ring (the caller has flushed it) and the
+ * quotes that changed since the last pass, waits for
  * the replies for at most drain_s seconds, then closes the connection
  * and joins the thread.  What could not be written counts as dropped.
  * Safe to call twice, or on a sink never started.
