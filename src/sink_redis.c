@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -849,6 +850,7 @@ sink_redis_init_watchers(struct sink_redis *s, double drain_s)
 int
 sink_redis_start(struct sink_redis *s, char **cause)
 {
+	sigset_t all, old;
 	int err;
 
 	if ((s->loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
@@ -856,7 +858,16 @@ sink_redis_start(struct sink_redis *s, char **cause)
 		return (-1);
 	}
 	sink_redis_init_watchers(s, 1.0);
-	if ((err = pthread_create(&s->thread, NULL, sink_redis_main, s)) != 0) {
+	/*
+	 * The thread inherits a mask blocking every signal: the reactor
+	 * handles the process's signals, and a write to a Redis that went
+	 * away fails with EPIPE here instead of raising SIGPIPE.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&s->thread, NULL, sink_redis_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
 		xasprintf(cause, "redis: thread: %s", strerror(err));
 		return (-1);
 	}
