@@ -506,6 +506,29 @@ t_check_quotes(redisContext *c)
 	ck_assert_uint_gt(n, 0);
 }
 
+/* The summary line keeps its keys and adds the sink's. */
+static void
+t_check_summary(void)
+{
+	char *buf = NULL, want[96];
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	engine_print_summary(run.e, fp);
+	fclose(fp);
+	tcheck_keep(buf);
+	ck_assert_ptr_nonnull(strstr(buf, "xarb: summary: seconds="));
+	ck_assert_ptr_nonnull(strstr(buf, " total_p99_ns="));
+	snprintf(want, sizeof want, " redis_sent=%llu redis_acked=%llu ",
+	    (unsigned long long)rstats()->sent,
+	    (unsigned long long)rstats()->acked);
+	ck_assert_msg(strstr(buf, want) != NULL, "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf,
+	    " redis_errors=0 redis_dropped=0 "
+	    "redis_reconnects=0\n"));
+}
+
 static void
 t_stream_phase(struct trun *r)
 {
@@ -532,6 +555,7 @@ START_TEST(test_redis_stream_and_quotes)
 	ck_assert_uint_eq(rstats()->errors, 0);
 	ck_assert_uint_eq(rstats()->reconnects, 0);
 	ck_assert_uint_eq(rstats()->xadd_acked, run.nev);
+	t_check_summary();
 	c = t_redis_connect();
 	/* The url's /2 was selected: database 0 holds nothing. */
 	r = redisCommand(c, "DBSIZE");
