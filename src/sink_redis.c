@@ -265,8 +265,9 @@ sink_redis_drop_conn(struct sink_redis *s, const char *why)
 	if (ac != NULL)
 		redisAsyncFree(ac); /* pending replies come back NULL */
 	if (why != NULL && !s->logged_down)
-		log_warn("redis: connection lost (%s); retrying in %.3g s", why,
-		    s->backoff_s);
+		log_warn("redis: %s: %s; retrying in %.3g s (events are "
+			 "dropped meanwhile)",
+		    s->where, why, s->backoff_s);
 	s->logged_down = 1;
 	s->state = SINK_DOWN;
 	s->inflight = 0;
