@@ -109,8 +109,11 @@ struct config {
 	int exec_kill_switch;
 
 	char *redis_url;
+	char *redis_stream;
 	int64_t redis_stream_maxlen;
 	int64_t redis_quote_interval_ms;
+	int64_t redis_max_inflight;
+	int64_t redis_timeout_ms;
 
 	char *metrics_listen;
 	int64_t status_interval_s;

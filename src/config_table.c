@@ -345,6 +345,22 @@ bad:
 	return (-1);
 }
 
+/* A Redis key: not empty, no blanks (it is also written to logs). */
+static int
+config_table_check_nonempty(const char *v, char **cause)
+{
+	const char *p;
+
+	for (p = v; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p))
+			break;
+	}
+	if (*v != '\0' && *p == '\0')
+		return (0);
+	xasprintf(cause, "expected a key with no blanks, got \"%s\"", v);
+	return (-1);
+}
+
 static int
 config_table_check_listen(const char *v, char **cause)
 {
@@ -549,13 +565,29 @@ const struct config_entry config_table[] = {
 	{ "redis", "url", CONF_STRING, 0, 0, "", NULL, NULL, GLOBAL(redis_url),
 	    config_table_check_redis, -1, 0,
 	    "redis://IP:PORT/DB or unix:/path; empty disables the Redis cold "
-	    "path." },
+	    "path.  Numeric addresses only: hiredis 0.14 would resolve a name "
+	    "with blocking DNS.  The password, if any, comes from "
+	    "XARB_REDIS_PASSWORD in the environment or the [executor] "
+	    "secrets_file." },
+	{ "redis", "stream", CONF_STRING, 0, 0, "xarb:opps", NULL, NULL,
+	    GLOBAL(redis_stream), config_table_check_nonempty, -1, 0,
+	    "Stream that every opportunity event is added to (XADD)." },
 	{ "redis", "stream_maxlen", CONF_INT, 1000, 1000000000, "100000",
 	    "entries", NULL, GLOBAL(redis_stream_maxlen), NULL, -1, 0,
 	    "Approximate cap (MAXLEN ~) of each stream." },
 	{ "redis", "quote_interval_ms", CONF_INT, 0, 60000, "250", "ms", NULL,
 	    GLOBAL(redis_quote_interval_ms), NULL, -1, 0,
-	    "Latest-quote hashes are written at most this often per key." },
+	    "Latest-quote hashes are written at most this often per key (at "
+	    "least every 10 ms); 0 writes no quote hashes." },
+	{ "redis", "max_inflight", CONF_INT, 16, 1000000, "10000", "commands",
+	    NULL, GLOBAL(redis_max_inflight), NULL, -1, 0,
+	    "Commands sent and not yet answered, at most; past that, events "
+	    "wait in the ring, which drops the oldest when it laps." },
+	{ "redis", "timeout_ms", CONF_INT, 50, 600000, "2000", "ms", NULL,
+	    GLOBAL(redis_timeout_ms), NULL, -1, 0,
+	    "Connect (with AUTH and SELECT) and reply timeout; past it the "
+	    "connection is dropped, what it carried counted as lost, and "
+	    "retried with the [net] back-off." },
 
 	/* [metrics] */
 	{ "metrics", "listen", CONF_STRING, 0, 0, "", NULL, NULL,

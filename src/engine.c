@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "reactor.h"
 #include "ring.h"
+#include "sink_redis.h"
 #include "sim/pricegen.h"
 #include "symbols.h"
 #include "tls.h"
@@ -34,6 +35,7 @@
 #define ENGINE_DEMO_PERIOD 0.001    /* s between demo batches */
 #define ENGINE_DEMO_BATCH_MAX 20000 /* ticks per batch, if we fell behind */
 #define ENGINE_DRAIN_PERIOD 0.1	    /* s between status-reader drains */
+#define ENGINE_REDIS_DRAIN 1.0	    /* s the sink may take to flush at exit */
 
 struct engine {
 	const struct config *cfg; /* borrowed */
@@ -54,6 +56,7 @@ struct engine {
 
 	struct ring_reader status_rd;
 	int status_rd_ok;
+	struct sink_redis *redis; /* owned; NULL when [redis] url is empty */
 
 	ev_timer demo_timer;
 	ev_timer sweep_timer;
@@ -93,6 +96,30 @@ engine_now(void)
 	return ((int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec);
 }
 
+/* The sink's counters (written by its thread, read relaxed). */
+static void
+engine_register_redis_metrics(struct engine *e)
+{
+	const struct sink_redis_stats *rs = sink_redis_get_stats(e->redis);
+
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_redis_sent_total",
+	    "Commands sent to Redis.", "", &rs->sent);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_redis_acked_total",
+	    "Redis replies that were not errors.", "", &rs->acked);
+	metrics_register(e->metrics, METRICS_COUNTER, "xarb_redis_errors_total",
+	    "Redis error replies (refused AUTH or SELECT included).", "",
+	    &rs->errors);
+	metrics_register(e->metrics, METRICS_COUNTER,
+	    "xarb_redis_dropped_total",
+	    "Opportunity events never written to Redis.", "", &rs->dropped);
+	metrics_register(e->metrics, METRICS_COUNTER,
+	    "xarb_redis_reconnects_total", "Redis connections after the first.",
+	    "", &rs->reconnects);
+	metrics_register(e->metrics, METRICS_GAUGE, "xarb_redis_up",
+	    "1 while the Redis sink is connected and authenticated.", "",
+	    &rs->up);
+}
+
 static void
 engine_register_metrics(struct engine *e)
 {
@@ -127,6 +154,8 @@ engine_register_metrics(struct engine *e)
 	    "xarb_instrument_meta_failures_total",
 	    "Venues whose instruments endpoint failed at start.", "",
 	    &e->meta_failures);
+	if (e->redis != NULL)
+		engine_register_redis_metrics(e);
 	for (s = 0; s < STAGE_COUNT; s++)
 		metrics_register_hist(e->metrics, "xarb_stage_latency_ns",
 		    "Per-stage latency of the market-data pipeline.",
@@ -280,6 +309,12 @@ engine_new(const struct config *cfg, const struct engine_opts *opts,
 		goto fail;
 	}
 	e->status_rd_ok = 1;
+	/* Its ring reader exists from here on: it sees every event. */
+	if (*cfg->redis_url != '\0' &&
+	    ((e->redis = sink_redis_new(cfg, e->ring, e->book, e->symbols,
+		  cause)) == NULL ||
+		sink_redis_start(e->redis, cause) != 0))
+		goto fail;
 	engine_register_metrics(e);
 	if (opts->demo && engine_new_source(e, cause) != 0)
 		goto fail;
@@ -314,6 +349,7 @@ engine_free(struct engine *e)
 	engine_stop_watchers(e);
 	if (e->status_rd_ok)
 		ring_reader_fini(&e->status_rd);
+	sink_redis_free(e->redis);
 	for (v = 0; v < VENUE_COUNT; v++)
 		venue_free(e->venue[v]);
 	SSL_CTX_free(e->tls);
@@ -333,6 +369,12 @@ engine_set_status_cb(struct engine *e, engine_status_cb cb, void *arg)
 {
 	e->status_cb = cb;
 	e->status_arg = arg;
+}
+
+const struct sink_redis_stats *
+engine_redis_stats(const struct engine *e)
+{
+	return (e->redis != NULL ? sink_redis_get_stats(e->redis) : NULL);
 }
 
 struct ring *
@@ -628,6 +670,8 @@ engine_run(struct engine *e)
 	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());
 	ring_flush(e->ring);
 	engine_drain(e);
+	/* Shutdown's CLOSEs included, bounded: Redis may be gone. */
+	sink_redis_stop(e->redis, ENGINE_REDIS_DRAIN);
 	return (e->failed ? -1 : 0);
 }
 
@@ -679,20 +723,22 @@ engine_venue_stats(const struct engine *e, enum venue_id v,
 }
 
 static void engine_venue_msgs(struct engine *, char *, size_t);
+static void engine_redis_summary(struct engine *, char *, size_t);
 
 void
 engine_print_summary(struct engine *e, FILE *fp)
 {
 	struct engine_status st;
-	char per[256];
+	char per[256], redis[192];
 
 	engine_get_status(e, &st);
 	engine_venue_msgs(e, per, sizeof per);
+	engine_redis_summary(e, redis, sizeof redis);
 	fprintf(fp,
 	    "xarb: summary: seconds=%.1f venues_live=%u/%u msgs=%llu "
 	    "opps_open=%llu opps_update=%llu opps_close=%llu fills=0 "
 	    "dropped=%llu ring_lost=%llu bad_msgs=%llu detect_p99_ns=%llu "
-	    "total_p99_ns=%llu%s%s\n",
+	    "total_p99_ns=%llu%s%s%s\n",
 	    st.uptime_s, st.venues_live, st.venues_enabled,
 	    (unsigned long long)st.msgs, (unsigned long long)st.opens,
 	    (unsigned long long)st.updates, (unsigned long long)st.closes,
@@ -702,7 +748,27 @@ engine_print_summary(struct engine *e, FILE *fp)
 		0.99),
 	    (unsigned long long)metrics_hist_quantile(&e->stage[STAGE_TOTAL],
 		0.99),
-	    *per ? " venue_msgs=" : "", per);
+	    *per ? " venue_msgs=" : "", per, redis);
+}
+
+/* " redis_sent=... redis_dropped=...", or "" without a sink. */
+static void
+engine_redis_summary(struct engine *e, char *buf, size_t len)
+{
+	const struct sink_redis_stats *rs;
+
+	buf[0] = '\0';
+	if (e->redis == NULL)
+		return;
+	rs = sink_redis_get_stats(e->redis);
+	snprintf(buf, len,
+	    " redis_sent=%llu redis_acked=%llu redis_errors=%llu "
+	    "redis_dropped=%llu redis_reconnects=%llu",
+	    (unsigned long long)metrics_get(&rs->sent),
+	    (unsigned long long)metrics_get(&rs->acked),
+	    (unsigned long long)metrics_get(&rs->errors),
+	    (unsigned long long)metrics_get(&rs->dropped),
+	    (unsigned long long)metrics_get(&rs->reconnects));
 }
 
 /* "bybit:1234,okx:987": messages per connected venue, for the summary. */

@@ -112,6 +112,11 @@ const struct meta_stats *engine_meta_stats(const struct engine *e);
 const struct metrics_hist *engine_stage_hist(const struct engine *e,
     enum metrics_stage s);
 
+struct sink_redis_stats;
+
+/* The Redis sink's counters, or NULL when [redis] url is empty. */
+const struct sink_redis_stats *engine_redis_stats(const struct engine *e);
+
 /* CLOCK_REALTIME in ns (vDSO; no syscall). */
 int64_t engine_now(void);
 
