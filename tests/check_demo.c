@@ -396,9 +396,8 @@ t_check_dislocation(const struct pricegen_dislocation *d, unsigned j,
 
 /*
  * Runs dislocations of 80 bps for 0.4 s every 0.6 s or so (slower under
- * valgrind), across the
- * enabled venues, and checks the engine's events against the
- * simulator's record of them.
+ * valgrind) across the enabled venues, and checks the engine's events
+ * against the simulator's record of them.
  */
 static void
 t_run_dislocations(unsigned nvenues)
