@@ -757,8 +757,8 @@ START_TEST(test_config_all_errors_in_one_load)
 				   "[detector]\n"	       /* 9 */
 				   "trade_notional = 2500\n";  /* 10 */
 	static const char *const want[] = {
-		"t.conf:3: min_spread_bps: expected a number 0-10000 (bps), "
-		"got \"ten\"",
+		("t.conf:3: min_spread_bps: expected a number 0-10000 (bps), "
+		 "got \"ten\""),
 		"t.conf:4: require_funding: expected yes or no, got \"maybe\"",
 		"t.conf:8: slots: expected a power of two, got \"1000\"",
 	};

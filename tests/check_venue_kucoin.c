@@ -193,8 +193,8 @@ static const struct {
 	struct want w;
 } sample_cases[] = {
 	/* welcome, subscribe ack */
-	{ 1, VENUE_IGNORED, -1, NULL, { NULL } },
-	{ 2, VENUE_IGNORED, -1, NULL, { NULL } },
+	{ 1, VENUE_IGNORED, -1, NULL, { 0 } },
+	{ 2, VENUE_IGNORED, -1, NULL, { 0 } },
 	/* AUCTIONUSDTM: 260 and 250 lots of 0.1 (tests/data/decode). */
 	{ 3, VENUE_OK, -1, NULL,
 	    { "AUCTION", TOP, INT64_C(240670000000), INT64_C(2600000000),
@@ -208,7 +208,7 @@ static const struct {
 	    { "BTC", FUND | QU_NEXT_FUNDING, 0, 0, 0, 0, 39000, 480,
 		INT64_C(1706097600000), 0 } },
 	/* mark.index.price */
-	{ 6, VENUE_IGNORED, -1, NULL, { NULL } },
+	{ 6, VENUE_IGNORED, -1, NULL, { 0 } },
 	/* XBTUSDTM, no sn: 20074 and 1187 lots of 0.001 BTC, ts exact. */
 	{ 7, VENUE_OK, -1, NULL,
 	    { "BTC", TOP, INT64_C(317660000000000), INT64_C(2007400000),
@@ -219,9 +219,9 @@ static const struct {
 		INT64_C(889875000000000), INT64_C(103700000), 0, 0, 0,
 		INT64_C(1731665526461000000) } },
 	/* mark.index.price, announcement (a topic we never ask for), pong */
-	{ 9, VENUE_IGNORED, -1, NULL, { NULL } },
-	{ 10, VENUE_IGNORED, -1, NULL, { NULL } },
-	{ 11, VENUE_IGNORED, -1, NULL, { NULL } },
+	{ 9, VENUE_IGNORED, -1, NULL, { 0 } },
+	{ 10, VENUE_IGNORED, -1, NULL, { 0 } },
+	{ 11, VENUE_IGNORED, -1, NULL, { 0 } },
 };
 
 /* The sample file's lines, NUL-terminated in place. */
@@ -360,92 +360,91 @@ static const struct {
 	    "\"DOGEUSDTM\",\"bestBidSize\":7,\"bestBidPrice\":\"0.1\","
 	    "\"bestAskPrice\":\"0.2\",\"bestAskSize\":1,\"ts\":8}}",
 	    VENUE_DROPPED, VENUE_DROP_CONTRACT,
-	    "DOGEUSDTM: contract size unknown", { NULL } },
+	    "DOGEUSDTM: contract size unknown", { 0 } },
 	{ "an inverse contract we do not trade",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/tickerV2:"
 	    "XBTUSDM\",\"subject\":\"tickerV2\",\"data\":{\"symbol\":"
 	    "\"XBTUSDM\",\"bestBidSize\":7,\"bestBidPrice\":\"1\","
 	    "\"bestAskPrice\":\"2\",\"bestAskSize\":1,\"ts\":8}}",
 	    VENUE_DROPPED, VENUE_DROP_SYMBOL, "symbol XBTUSDM is not traded",
-	    { NULL } },
+	    { 0 } },
 	{ "BTC spelt BTCUSDTM",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/tickerV2:"
 	    "BTCUSDTM\",\"subject\":\"tickerV2\",\"data\":{\"symbol\":"
 	    "\"BTCUSDTM\",\"bestBidSize\":7,\"bestBidPrice\":\"1\","
 	    "\"bestAskPrice\":\"2\",\"bestAskSize\":1,\"ts\":8}}",
 	    VENUE_DROPPED, VENUE_DROP_SYMBOL, "symbol BTCUSDTM is not traded",
-	    { NULL } },
+	    { 0 } },
 	{ "no symbol",
 	    TICK("\"bestBidSize\":1,\"bestBidPrice\":\"1\","
 		 "\"bestAskPrice\":\"2\",\"bestAskSize\":1,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_SHAPE, "no symbol", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_SHAPE, "no symbol", { 0 } },
 	{ "no ask price",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":1,"
 		 "\"bestBidPrice\":\"1\",\"bestAskSize\":1,\"ts\":8"),
 	    VENUE_DROPPED, VENUE_DROP_SHAPE,
-	    "tickerV2 without bestAskPrice or bestAskSize", { NULL } },
+	    "tickerV2 without bestAskPrice or bestAskSize", { 0 } },
 	{ "a size that is not a number",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":\"abc\","
 		 "\"bestBidPrice\":\"1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad size", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad size", { 0 } },
 	{ "a size that is a boolean",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":1,"
 		 "\"bestBidPrice\":\"1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":true,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad size", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad size", { 0 } },
 	{ "a price that is empty with a size",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":\"\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { 0 } },
 	{ "a negative price",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":\"-1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { 0 } },
 	{ "a price that is an object",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":{},\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":8"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad price", { 0 } },
 	{ "no ts",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":\"1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { 0 } },
 	{ "a ts beyond int64",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":\"1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":9223372036854775808"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { 0 } },
 	{ "a ts with a fraction",
 	    TICK("\"symbol\":\"XBTUSDTM\",\"bestBidSize\":3,"
 		 "\"bestBidPrice\":\"1\",\"bestAskPrice\":\"2\","
 		 "\"bestAskSize\":1,\"ts\":1705708800078000000.5"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad ts", { 0 } },
 	{ "data that is a list",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/tickerV2:"
 	    "XBTUSDTM\",\"subject\":\"tickerV2\",\"data\":[1,2]}",
-	    VENUE_DROPPED, VENUE_DROP_SHAPE, "tickerV2 without data",
-	    { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_SHAPE, "tickerV2 without data", { 0 } },
 	{ "a message without topic",
 	    "{\"type\":\"message\",\"subject\":\"tickerV2\",\"data\":{}}",
-	    VENUE_DROPPED, VENUE_DROP_SHAPE, "no topic", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_SHAPE, "no topic", { 0 } },
 	{ "a type that is not a string", "{\"id\":\"1\",\"type\":5}",
-	    VENUE_DROPPED, VENUE_DROP_SHAPE, "type is not a string", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_SHAPE, "type is not a string", { 0 } },
 	{ "not an object", "[{\"type\":\"message\"}]", VENUE_DROPPED,
-	    VENUE_DROP_SHAPE, "not an object", { NULL } },
+	    VENUE_DROP_SHAPE, "not an object", { 0 } },
 	{ "not JSON", "pong", VENUE_DROPPED, VENUE_DROP_JSON, "not JSON",
-	    { NULL } },
+	    { 0 } },
 	{ "truncated JSON",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/tickerV2:"
 	    "XBTUSDTM\",\"subject\":\"tickerV2\",\"data\":{\"symbol\":",
-	    VENUE_DROPPED, VENUE_DROP_JSON, "truncated JSON", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_JSON, "truncated JSON", { 0 } },
 	{ "two documents", "{\"type\":\"pong\"}{\"type\":\"pong\"}",
-	    VENUE_DROPPED, VENUE_DROP_JSON, "not JSON", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_JSON, "not JSON", { 0 } },
 	{ "an empty frame", "", VENUE_DROPPED, VENUE_DROP_JSON, "empty message",
-	    { NULL } },
+	    { 0 } },
 	/* The error payload is not documented: code, and data or msg. */
 	{ "an error with data",
 	    "{\"id\":\"sub1\",\"type\":\"error\",\"code\":404,\"data\":"
@@ -453,23 +452,23 @@ static const struct {
 	    VENUE_DROPPED, VENUE_DROP_ERROR,
 	    "error 404: topic /contractMarket/tickerV2:NOPEUSDTM is not "
 	    "found",
-	    { NULL } },
+	    { 0 } },
 	{ "an error with msg",
 	    "{\"id\":\"sub2\",\"type\":\"error\",\"code\":\"401\",\"msg\":"
 	    "\"token is invalid\"}",
 	    VENUE_DROPPED, VENUE_DROP_ERROR, "error 401: token is invalid",
-	    { NULL } },
+	    { 0 } },
 	{ "a notice", "{\"type\":\"notice\",\"data\":{}}", VENUE_IGNORED, -1,
-	    NULL, { NULL } },
+	    NULL, { 0 } },
 	{ "a ticker v1 push",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/ticker:"
 	    "XBTUSDTM\",\"subject\":\"ticker\",\"data\":{\"symbol\":"
 	    "\"XBTUSDTM\"}}",
-	    VENUE_IGNORED, -1, NULL, { NULL } },
+	    VENUE_IGNORED, -1, NULL, { 0 } },
 	{ "a tickerV2 subject on another topic",
 	    "{\"type\":\"message\",\"topic\":\"/contractMarket/level2:"
 	    "XBTUSDTM\",\"subject\":\"tickerV2\",\"data\":{}}",
-	    VENUE_IGNORED, -1, NULL, { NULL } },
+	    VENUE_IGNORED, -1, NULL, { 0 } },
 	{ "a funding rate as a string",
 	    FUNDMSG("ETHUSDTM",
 		"\"granularity\":60000,\"fundingRate\":"
@@ -491,40 +490,40 @@ static const struct {
 	    FUNDMSG("XBTUSDTM",
 		"\"granularity\":60000,\"fundingRate\":null,"
 		"\"timestamp\":1706068860000"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad fundingRate", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad fundingRate", { 0 } },
 	{ "funding without granularity",
 	    FUNDMSG("XBTUSDTM",
 		"\"fundingRate\":0.0001,\"timestamp\":1706068860000"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad granularity", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad granularity", { 0 } },
 	{ "funding with granularity 0",
 	    FUNDMSG("XBTUSDTM",
 		"\"granularity\":0,\"fundingRate\":0.0001,"
 		"\"timestamp\":1706068860000"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad granularity", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad granularity", { 0 } },
 	{ "funding without timestamp",
 	    FUNDMSG("XBTUSDTM", "\"granularity\":60000,\"fundingRate\":0.0001"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad timestamp", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad timestamp", { 0 } },
 	{ "funding with a timestamp that could overflow",
 	    FUNDMSG("XBTUSDTM",
 		"\"granularity\":28800000,\"fundingRate\":"
 		"0.0001,\"timestamp\":9223372036854775807"),
-	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad timestamp", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_NUMBER, "bad timestamp", { 0 } },
 	{ "funding of a symbol we do not trade",
 	    FUNDMSG("XBTUSDM",
 		"\"granularity\":60000,\"fundingRate\":0.0001,"
 		"\"timestamp\":1706068860000"),
 	    VENUE_DROPPED, VENUE_DROP_SYMBOL, "symbol XBTUSDM is not traded",
-	    { NULL } },
+	    { 0 } },
 	{ "funding of no symbol",
 	    FUNDMSG("",
 		"\"granularity\":60000,\"fundingRate\":0.0001,"
 		"\"timestamp\":1706068860000"),
-	    VENUE_DROPPED, VENUE_DROP_SHAPE, "topic without symbol", { NULL } },
+	    VENUE_DROPPED, VENUE_DROP_SHAPE, "topic without symbol", { 0 } },
 	{ "funding without data",
 	    "{\"topic\":\"/contract/instrument:XBTUSDTM\",\"type\":"
 	    "\"message\",\"subject\":\"funding.rate\",\"data\":null}",
 	    VENUE_DROPPED, VENUE_DROP_SHAPE, "funding.rate without data",
-	    { NULL } },
+	    { 0 } },
 };
 
 START_TEST(test_venue_kucoin_edge_cases)

@@ -148,7 +148,7 @@ client_msg(struct ws_conn *c, const char *data, size_t len, int binary,
 	}
 }
 
-static const struct ws_callbacks client_cbs = { NULL, client_msg, NULL };
+static const struct ws_callbacks client_cbs = { .on_message = client_msg };
 
 static double
 thread_cpu_s(void)
