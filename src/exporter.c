@@ -387,7 +387,7 @@ exporter_listen(struct exporter *x, const union exporter_addr *a,
 	    getsockname(x->fd, &got.sa, &glen) == -1)
 		goto fail;
 	x->port = ntohs(a->sa.sa_family == AF_INET ? got.in.sin_port
-						    : got.in6.sin6_port);
+						   : got.in6.sin6_port);
 	return (0);
 
 fail:
