@@ -531,7 +531,7 @@ engine_snap_venue(struct engine *e, enum venue_id v, struct snap_venue *sv)
 
 /*
  * Copies the state other threads may read into the seqlock cell: every
- * drain period (100 ms), so a scrape is at most that old.  About 1.5 KiB
+ * drain period (100 ms), so a scrape is at most that old.  About 1 KiB
  * and a pass over the quotes; no lock, no allocation.
  */
 static void

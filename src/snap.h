@@ -7,7 +7,7 @@
  * to odd, stores the words, and bumps it to even.  A reader copies the
  * words and retries if the sequence moved.  Every word is accessed with
  * a relaxed atomic, so there is no data race, only a retry; the copy is
- * about 1.5 KiB, so a retry is rare and short.
+ * about 1 KiB, so a retry is rare and short.
  */
 #ifndef XARB_SNAP_H
 #define XARB_SNAP_H
