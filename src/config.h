@@ -116,11 +116,13 @@ struct config {
 	int64_t redis_timeout_ms;
 
 	char *metrics_listen;
+	int metrics_allow_remote;
 	int64_t status_interval_s;
 
 	int log_level;
 	char *log_file;
 	int64_t log_flush_ms;
+	int log_json;
 
 	int64_t ring_slots;
 

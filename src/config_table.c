@@ -593,6 +593,9 @@ const struct config_entry config_table[] = {
 	{ "metrics", "listen", CONF_STRING, 0, 0, "", NULL, NULL,
 	    GLOBAL(metrics_listen), config_table_check_listen, -1, 0,
 	    "IP:PORT for Prometheus text on /metrics; empty disables it." },
+	{ "metrics", "allow_remote", CONF_BOOL, 0, 0, "no", NULL, NULL,
+	    GLOBAL(metrics_allow_remote), NULL, -1, 0,
+	    "Allow listen on a non-loopback address (logged as a warning)." },
 	{ "metrics", "status_interval_s", CONF_INT, 0, 3600, "10", "s", NULL,
 	    GLOBAL(status_interval_s), NULL, -1, CONF_RELOAD,
 	    "Period of the one-line status logged in headless mode; 0 "
@@ -610,6 +613,10 @@ const struct config_entry config_table[] = {
 	{ "log", "flush_ms", CONF_INT, 10, 10000, "100", "ms", NULL,
 	    GLOBAL(log_flush_ms), NULL, -1, 0,
 	    "How often the log thread writes buffered lines." },
+	{ "log", "json", CONF_BOOL, 0, 0, "no", NULL, NULL, GLOBAL(log_json),
+	    NULL, -1, 0,
+	    "Also write every opportunity event as one JSON object per line "
+	    "on standard output (headless; as --json)." },
 
 	/* [ring] */
 	{ "ring", "slots", CONF_INT, 64, 1048576, "1024", "events", NULL,

@@ -22,10 +22,12 @@
 #include "log.h"
 #include "meta.h"
 #include "metrics.h"
+#include "notify.h"
 #include "reactor.h"
 #include "ring.h"
 #include "sink_redis.h"
 #include "sim/pricegen.h"
+#include "snap.h"
 #include "symbols.h"
 #include "tls.h"
 #include "venue.h"
@@ -80,7 +82,18 @@ struct engine {
 
 	struct engine_stats stats;
 	struct metrics_hist stage[STAGE_COUNT];
+
+	/* What other threads read (engine_read_snap), and from where. */
+	struct snap_cell snap;
+	const char *reader_name[SNAP_READERS_MAX];
+	const uint64_t *reader_lost[SNAP_READERS_MAX];
+	unsigned nreaders;
+	double wd_interval; /* s between WATCHDOG=1; 0: no watchdog */
+	double wd_last;
 };
+
+_Static_assert(SNAP_DROPS == VENUE_DROP_COUNT,
+    "a snapshot holds every venue drop reason");
 
 static void engine_reload(void *);
 static void engine_dump(void *);
@@ -315,6 +328,9 @@ engine_new(const struct config *cfg, const struct engine_opts *opts,
 		  cause)) == NULL ||
 		sink_redis_start(e->redis, cause) != 0))
 		goto fail;
+	engine_add_reader(e, "status", &e->status_rd.lost);
+	if (e->redis != NULL)
+		engine_add_reader(e, "redis", sink_redis_ring_lost(e->redis));
 	engine_register_metrics(e);
 	if (opts->demo && engine_new_source(e, cause) != 0)
 		goto fail;
@@ -375,6 +391,31 @@ const struct sink_redis_stats *
 engine_redis_stats(const struct engine *e)
 {
 	return (e->redis != NULL ? sink_redis_get_stats(e->redis) : NULL);
+}
+
+void
+engine_add_reader(struct engine *e, const char *name, const uint64_t *lost)
+{
+	if (e->nreaders == SNAP_READERS_MAX) {
+		log_warn("engine: ring reader %s not in the metrics (more "
+			 "than %d readers)",
+		    name, SNAP_READERS_MAX);
+		return;
+	}
+	e->reader_name[e->nreaders] = name;
+	e->reader_lost[e->nreaders++] = lost;
+}
+
+const char *const *
+engine_reader_names(const struct engine *e)
+{
+	return (e->reader_name);
+}
+
+void
+engine_read_snap(const struct engine *e, struct snap *out)
+{
+	snap_read(&e->snap, out);
 }
 
 struct ring *
@@ -486,6 +527,98 @@ engine_drain(struct engine *e)
 	}
 }
 
+/* The newest quote of v with a venue timestamp: receive minus venue time. */
+static int64_t
+engine_venue_skew(struct engine *e, enum venue_id v)
+{
+	const struct quote *q;
+	int64_t newest = 0, skew = SNAP_SKEW_UNKNOWN;
+	unsigned i, n = symbols_count(e->symbols);
+
+	/* The reactor writes the quotes, so it reads them plainly. */
+	for (i = 0; i < n; i++) {
+		q = book_quote(e->book, (inst_id)i, v);
+		if (q->exch_ts != 0 && q->recv_ts > newest) {
+			newest = q->recv_ts;
+			skew = q->recv_ts - q->exch_ts;
+		}
+	}
+	return (skew);
+}
+
+static void
+engine_snap_venue(struct engine *e, enum venue_id v, struct snap_venue *sv)
+{
+	const struct ws_stats *ws;
+	struct venue_stats vs;
+	unsigned k, d;
+
+	sv->enabled = e->cfg->venue[v].enabled != 0;
+	sv->skew_ns = SNAP_SKEW_UNKNOWN;
+	if (e->venue[v] == NULL) {
+		/* The in-memory generator: live once it produced a tick. */
+		sv->up = (e->venue_live >> v) & 1;
+		return;
+	}
+	venue_get_stats(e->venue[v], &vs);
+	sv->connected = 1;
+	sv->up = vs.state == QUOTE_LIVE;
+	sv->msgs = vs.msgs;
+	for (d = 0; d < SNAP_DROPS; d++)
+		sv->drops[d] = vs.drops[d];
+	sv->losses = vs.losses;
+	for (k = 0; (ws = venue_stream_stats(e->venue[v], k)) != NULL; k++) {
+		sv->reconnects += ws->reconnects;
+		if (ws->last_msg_ts > sv->last_msg_ts)
+			sv->last_msg_ts = ws->last_msg_ts;
+	}
+	sv->skew_ns = engine_venue_skew(e, v);
+}
+
+/*
+ * Copies the state other threads may read into the seqlock cell: every
+ * drain period (100 ms), so a scrape is at most that old.  About 1 KiB
+ * and a pass over the quotes; no lock, no allocation.
+ */
+static void
+engine_publish_snap(struct engine *e)
+{
+	struct snap s;
+	struct engine_status st;
+	unsigned v, r;
+
+	memset(&s, 0, sizeof s);
+	engine_get_status(e, &st);
+	s.gen = ++e->stats.snaps;
+	s.start_ts = e->start_ns;
+	s.taken_ts = engine_now();
+	s.msgs = st.msgs;
+	s.bad_msgs = st.bad_msgs;
+	s.opens = st.opens;
+	s.updates = st.updates;
+	s.closes = st.closes;
+	s.open_now = st.open_now;
+	s.log_dropped = st.log_dropped;
+	s.nreaders = e->nreaders;
+	for (r = 0; r < e->nreaders; r++)
+		s.ring_lost[r] =
+		    __atomic_load_n(e->reader_lost[r], __ATOMIC_RELAXED);
+	for (v = 0; v < VENUE_COUNT; v++)
+		engine_snap_venue(e, (enum venue_id)v, &s.venue[v]);
+	snap_publish(&e->snap, &s);
+}
+
+/* WATCHDOG=1 at half the interval systemd asked for. */
+static void
+engine_watchdog(struct engine *e, double now)
+{
+	if (e->wd_interval <= 0 || now - e->wd_last < e->wd_interval / 2)
+		return;
+	e->wd_last = now;
+	if (notify_send("WATCHDOG=1") < 0)
+		log_warn("systemd watchdog: %s", strerror(errno));
+}
+
 static void
 engine_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -495,6 +628,8 @@ engine_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)revents;
 	engine_drain(e);
+	engine_publish_snap(e);
+	engine_watchdog(e, now);
 	if (e->status_cb == NULL || e->status_interval <= 0 ||
 	    now - e->status_last < e->status_interval)
 		return;
@@ -619,6 +754,24 @@ engine_stopping(void *arg)
 	e->stats.events +=
 	    detect_close_all(e->detect, OPP_REASON_SHUTDOWN, engine_now());
 	ring_flush(e->ring);
+	if (notify_send("STOPPING=1") < 0)
+		log_warn("systemd notify: %s", strerror(errno));
+}
+
+/* Under systemd (Type=notify): ready, and the watchdog if asked. */
+static void
+engine_notify_ready(struct engine *e)
+{
+	uint64_t us = notify_watchdog_usec();
+	int rv;
+
+	if ((rv = notify_send("READY=1")) < 0)
+		log_warn("systemd notify: %s", strerror(errno));
+	else if (rv > 0)
+		log_info("systemd: READY=1 sent%s",
+		    us != 0 ? ", watchdog on" : "");
+	e->wd_interval = (double)us / 1e6;
+	e->wd_last = ev_now(e->loop);
 }
 
 static void
@@ -652,12 +805,14 @@ engine_start(struct engine *e)
 		if (e->venue[v] != NULL)
 			venue_start(e->venue[v]);
 	}
+	engine_publish_snap(e);
 	/* Signals are handled from here on (tests wait for this line). */
 	log_info("engine: running: %u instruments, %s source",
 	    symbols_count(e->symbols),
 	    e->gen != NULL	 ? "demo"
 		: e->opts.venues ? "venues"
 				 : "no");
+	engine_notify_ready(e);
 }
 
 int
@@ -672,6 +827,7 @@ engine_run(struct engine *e)
 	engine_drain(e);
 	/* Shutdown's CLOSEs included, bounded: Redis may be gone. */
 	sink_redis_stop(e->redis, ENGINE_REDIS_DRAIN);
+	engine_publish_snap(e);
 	return (e->failed ? -1 : 0);
 }
 

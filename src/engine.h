@@ -21,6 +21,7 @@ struct config;
 struct engine;
 struct meta_stats;
 struct ring;
+struct snap;
 struct symbols;
 
 struct engine_opts {
@@ -56,6 +57,7 @@ struct engine_stats {
 	uint64_t bad_msgs; /* rejected before the book (unknown symbol...) */
 	uint64_t events;   /* ring events published */
 	uint64_t seen_open, seen_update, seen_close; /* by the status reader */
+	uint64_t snaps; /* snapshots published for other threads */
 };
 
 /*
@@ -116,6 +118,23 @@ struct sink_redis_stats;
 
 /* The Redis sink's counters, or NULL when [redis] url is empty. */
 const struct sink_redis_stats *engine_redis_stats(const struct engine *e);
+/*
+ * Reports ring reader name's lost count in the metrics snapshot.  lost
+ * is read with a relaxed atomic load on the reactor, so its owner must
+ * store it atomically (or be the reactor).  Start-up only; name and
+ * lost must outlive e.
+ */
+void engine_add_reader(struct engine *e, const char *name,
+    const uint64_t *lost);
+
+/* The readers' names, in snapshot order (snap.nreaders of them). */
+const char *const *engine_reader_names(const struct engine *e);
+
+/*
+ * Any thread: the latest snapshot the reactor published (every 100 ms,
+ * at start and at the end of engine_run).  gen is 0 before the first.
+ */
+void engine_read_snap(const struct engine *e, struct snap *out);
 
 /* CLOCK_REALTIME in ns (vDSO; no syscall). */
 int64_t engine_now(void);

@@ -2,7 +2,8 @@
  * xarb: command line, start-up order, run, and teardown in reverse.
  *
  *   xarb [-hVv] [-c file] [--headless] [--demo] [--paper | --live]
- *        [--run-for seconds] [--check-config] [--show-config]
+ *        [--metrics addr:port] [--json] [--run-for seconds]
+ *        [--check-config] [--show-config]
  *   xarb decode venue [file]
  *
  * Exit status: 0 success, 1 runtime failure, 64 usage, 65 bad input
@@ -25,10 +26,17 @@
 #include "decode.h"
 #include "demo.h"
 #include "engine.h"
+#include "exporter.h"
+#include "headless.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
+#include "prom.h"
+#include "snap.h"
 #include "tui/tui.h"
 #include "venue.h"
 #include "venues.h"
+#include "xmalloc.h"
 
 #ifndef XARB_CONF
 #define XARB_CONF "/etc/xarb.conf"
@@ -41,6 +49,8 @@ struct main_opts {
 	int paper;
 	int live;
 	double run_for;
+	const char *metrics; /* --metrics, over [metrics] listen */
+	int json;
 	int check_config;
 	int show_config;
 	int verbose;
@@ -52,6 +62,8 @@ enum {
 	OPT_PAPER,
 	OPT_LIVE,
 	OPT_RUN_FOR,
+	OPT_METRICS,
+	OPT_JSON,
 	OPT_CHECK_CONFIG,
 	OPT_SHOW_CONFIG,
 };
@@ -63,6 +75,8 @@ static const struct option main_longopts[] = {
 	{ "paper", no_argument, NULL, OPT_PAPER },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "run-for", required_argument, NULL, OPT_RUN_FOR },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -76,7 +90,8 @@ main_usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: xarb [-hVv] [-c file] [--headless] [--demo] [--paper | --live]\n"
-	    "            [--run-for seconds] [--check-config] [--show-config]\n"
+	    "            [--metrics addr:port] [--json] [--run-for seconds]\n"
+	    "            [--check-config] [--show-config]\n"
 	    "       xarb decode [-c file] venue [file]\n");
 }
 
@@ -95,6 +110,9 @@ main_help(void)
 	    "      --demo          offline: run against the built-in simulator\n"
 	    "      --paper         simulated fills (the default)\n"
 	    "      --live          real orders (needs API keys; see xarb(1))\n"
+	    "      --metrics ADDR:PORT  Prometheus text on http://ADDR:PORT/metrics\n"
+	    "                      (loopback only unless allow_remote; port 0: any)\n"
+	    "      --json          opportunity events as JSON lines on stdout\n"
 	    "      --run-for SECS  stop after SECS seconds, print a summary\n"
 	    "      --check-config  validate the configuration and exit\n"
 	    "      --show-config   print the effective configuration and exit\n"
@@ -225,6 +243,12 @@ main_parse_args(int argc, char **argv, struct main_opts *o)
 							 "\"%s\"",
 				    optarg));
 			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = 1;
 			break;
@@ -279,6 +303,8 @@ main_load_config(const struct main_opts *o)
 	return (NULL);
 }
 
+static void main_notify_status(const char *);
+
 static void
 main_status_cb(const struct engine_status *st, void *arg)
 {
@@ -287,12 +313,114 @@ main_status_cb(const struct engine_status *st, void *arg)
 	(void)arg;
 	tui_status_format(line, sizeof line, st);
 	log_info("status: %s", line);
+	main_notify_status(line);
+}
+
+/* Under systemd, "systemctl status" shows the latest status line. */
+static void
+main_notify_status(const char *line)
+{
+	char msg[600];
+
+	snprintf(msg, sizeof msg, "STATUS=%s", line);
+	(void)notify_send(msg);
+}
+
+/* What the exporter's thread renders: the engine's snapshot and stages. */
+struct main_metrics {
+	struct engine *e;
+	struct metrics_hist *hist; /* owned: STAGE_COUNT copies */
+};
+
+static size_t
+main_metrics_render(void *arg, char *buf, size_t len, uint64_t scrapes)
+{
+	struct main_metrics *mm = arg;
+	struct prom_input in;
+	struct snap s;
+	unsigned st;
+
+	engine_read_snap(mm->e, &s);
+	memset(&in, 0, sizeof in);
+	in.snap = &s;
+	in.reader_names = engine_reader_names(mm->e);
+	for (st = 0; st < STAGE_COUNT; st++) {
+		/* Nothing records these yet: leave them out, not zeros. */
+		if (st == STAGE_READ || st == STAGE_EXEC)
+			continue;
+		/* Written relaxed by the reactor: a copy is safe (metrics.h).
+		 */
+		metrics_hist_snapshot(engine_stage_hist(mm->e,
+					  (enum metrics_stage)st),
+		    &mm->hist[st]);
+		in.stage[st] = &mm->hist[st];
+	}
+	in.now_ts = engine_now();
+	in.scrapes = scrapes;
+	return (prom_render(&in, buf, len));
+}
+
+/* Starts the metrics endpoint if asked.  0, or an exit status. */
+static int
+main_start_metrics(const struct main_opts *o, const struct config *cfg,
+    struct main_metrics *mm, struct exporter **xp)
+{
+	const char *addr =
+	    o->metrics != NULL ? o->metrics : cfg->metrics_listen;
+	char *cause = NULL;
+
+	*xp = NULL;
+	if (addr == NULL || *addr == '\0')
+		return (0);
+	mm->hist = xcalloc(STAGE_COUNT, sizeof *mm->hist);
+	if ((*xp = exporter_new(addr, cfg->metrics_allow_remote,
+		 main_metrics_render, mm, &cause)) == NULL) {
+		log_error("start-up: %s", cause);
+		free(cause);
+		return (XARB_EXIT_FAILURE);
+	}
+	log_info("metrics: listening on %s, port %u, path /metrics", addr,
+	    exporter_port(*xp));
+	return (0);
+}
+
+/* The metrics address: numeric, and loopback unless allowed. */
+static int
+main_check_metrics(const struct main_opts *o, const struct config *cfg)
+{
+	const char *addr =
+	    o->metrics != NULL ? o->metrics : cfg->metrics_listen;
+	int lo;
+
+	if (addr == NULL || *addr == '\0')
+		return (0);
+	if ((lo = exporter_is_loopback(addr)) == -1) {
+		fprintf(stderr,
+		    "xarb: metrics: expected IP:PORT or [IPv6]:PORT with a "
+		    "numeric address (127.0.0.1:9108), got \"%s\"\n",
+		    addr);
+		return (o->metrics != NULL ? XARB_EXIT_USAGE
+					   : XARB_EXIT_CONFIG);
+	}
+	if (lo == 0 && !cfg->metrics_allow_remote) {
+		fprintf(stderr,
+		    "xarb: metrics: %s is not a loopback address; refusing "
+		    "to expose metrics beyond this host (set [metrics] "
+		    "allow_remote = yes to do it anyway)\n",
+		    addr);
+		return (XARB_EXIT_CONFIG);
+	}
+	return (0);
 }
 
 /* Checks the mode flags against what this build can do. */
 static int
 main_check_mode(const struct main_opts *o, const struct config *cfg)
 {
+	int rv;
+
+	if ((rv = main_check_metrics(o, cfg)) != 0)
+		return (rv);
 	if (cfg->exec_mode == EXEC_MODE_LIVE && !o->live && !o->paper) {
 		fprintf(stderr,
 		    "xarb: %s: executor mode = live also needs "
@@ -310,24 +438,14 @@ main_check_mode(const struct main_opts *o, const struct config *cfg)
 	return (0);
 }
 
+/* Starts the log thread and, with --demo, the simulator.  0 or a status. */
 static int
-main_run(const struct main_opts *o, struct config *cfg)
+main_start_log(const struct main_opts *o, struct config *cfg,
+    struct demo **demo)
 {
-	struct engine_opts eo;
-	struct engine *e;
-	struct demo *demo = NULL;
 	char *cause = NULL;
-	int rv, level;
+	int level = cfg->log_level + o->verbose;
 
-	if (!o->headless)
-		fprintf(stderr,
-		    "xarb: the dashboard is not in this build yet; "
-		    "running headless\n");
-	fprintf(stderr,
-	    "xarb: the executor is not in this build yet: "
-	    "opportunities are detected and published, not "
-	    "traded\n");
-	level = cfg->log_level + o->verbose;
 	log_set_level(level > LOG_LEVEL_TRACE ? LOG_LEVEL_TRACE
 					      : (enum log_level)level);
 	if (log_open(cfg->log_file) != 0) {
@@ -339,12 +457,37 @@ main_run(const struct main_opts *o, struct config *cfg)
 		fprintf(stderr, "xarb: log thread: %s\n", strerror(errno));
 		return (XARB_EXIT_FAILURE);
 	}
-	if (o->demo && (demo = demo_start(cfg, &cause)) == NULL) {
+	if (o->demo && (*demo = demo_start(cfg, &cause)) == NULL) {
 		log_error("start-up: %s", cause);
 		free(cause);
 		log_stop();
 		return (XARB_EXIT_FAILURE);
 	}
+	return (0);
+}
+
+static int
+main_run(const struct main_opts *o, struct config *cfg)
+{
+	struct engine_opts eo;
+	struct engine *e;
+	struct demo *demo = NULL;
+	struct headless *hl = NULL;
+	struct exporter *x = NULL;
+	struct main_metrics mm = { NULL, NULL };
+	char *cause = NULL;
+	int rv;
+
+	if (!o->headless)
+		fprintf(stderr,
+		    "xarb: the dashboard is not in this build yet; "
+		    "running headless\n");
+	fprintf(stderr,
+	    "xarb: the executor is not in this build yet: "
+	    "opportunities are detected and published, not "
+	    "traded\n");
+	if ((rv = main_start_log(o, cfg, &demo)) != 0)
+		return (rv);
 	memset(&eo, 0, sizeof eo);
 	eo.venues = 1; /* --demo: the simulator's, through the real stack */
 	eo.headless = 1;
@@ -352,22 +495,45 @@ main_run(const struct main_opts *o, struct config *cfg)
 	eo.verbose = o->verbose;
 	eo.run_for = o->run_for;
 	if ((e = engine_new(cfg, &eo, &cause)) == NULL) {
-		log_error("start-up: %s", cause);
-		free(cause);
-		log_stop();
-		demo_free(demo);
-		return (XARB_EXIT_CONFIG);
+		rv = XARB_EXIT_CONFIG;
+		goto fail;
 	}
 	engine_set_status_cb(e, main_status_cb, NULL);
+	/* Headless (the only mode until the dashboard lands): opportunities
+	 * as log lines, and JSON lines on stdout if asked. */
+	if ((hl = headless_new(e, o->json || cfg->log_json ? stdout : NULL,
+		 &cause)) == NULL) {
+		rv = XARB_EXIT_FAILURE;
+		goto fail;
+	}
+	mm.e = e;
+	if ((rv = main_start_metrics(o, cfg, &mm, &x)) != 0)
+		goto out;
 	log_info("xarb %s: %s, %u instruments", PACKAGE_VERSION,
 	    o->demo ? "demo (venue simulator on loopback)" : "live venues",
 	    (unsigned)cfg->symbols.n);
-	rv = engine_run(e);
+	rv = engine_run(e) == 0 ? XARB_EXIT_OK : XARB_EXIT_FAILURE;
+	/* Readers first (they read the engine), then the log they write. */
+	headless_free(hl);
+	exporter_free(x);
+	free(mm.hist);
 	log_stop();
 	engine_print_summary(e, stderr);
 	engine_free(e);
 	demo_free(demo);
-	return (rv == 0 ? XARB_EXIT_OK : XARB_EXIT_FAILURE);
+	return (rv);
+
+fail:
+	log_error("start-up: %s", cause);
+	free(cause);
+out:
+	headless_free(hl);
+	exporter_free(x);
+	free(mm.hist);
+	log_stop();
+	engine_free(e);
+	demo_free(demo);
+	return (rv);
 }
 
 int
@@ -387,6 +553,10 @@ main(int argc, char **argv)
 		return (rv);
 	if ((cfg = main_load_config(&o)) == NULL)
 		return (XARB_EXIT_CONFIG);
+	if (o.check_config && (rv = main_check_metrics(&o, cfg)) != 0) {
+		config_free(cfg);
+		return (rv);
+	}
 	if (o.check_config) {
 		printf("xarb: %s: configuration OK\n",
 		    cfg->path != NULL ? cfg->path : "built-in defaults");

@@ -107,6 +107,7 @@ struct sink_redis {
 	int stop_req; /* set by sink_redis_stop, atomically */
 	double backoff_s;
 	uint64_t lost_seen; /* rd.lost already counted in dropped */
+	uint64_t lost;	    /* rd.lost for other threads (atomic) */
 	int logged_down;    /* the current outage was logged */
 
 	struct sink_redis_last *last; /* ninst x VENUE_COUNT */
@@ -233,6 +234,12 @@ sink_redis_get_stats(const struct sink_redis *s)
 	return (&s->stats);
 }
 
+const uint64_t *
+sink_redis_ring_lost(const struct sink_redis *s)
+{
+	return (&s->lost);
+}
+
 static void
 sink_redis_set_up(struct sink_redis *s, int up)
 {
@@ -247,6 +254,7 @@ sink_redis_count_lost(struct sink_redis *s)
 		metrics_add(&s->stats.dropped, s->rd.lost - s->lost_seen);
 		metrics_add(&s->stats.events, s->rd.lost - s->lost_seen);
 		s->lost_seen = s->rd.lost;
+		__atomic_store_n(&s->lost, s->rd.lost, __ATOMIC_RELAXED);
 	}
 }
 

@@ -84,6 +84,12 @@ void sink_redis_free(struct sink_redis *s);
 const struct sink_redis_stats *sink_redis_get_stats(const struct sink_redis *s);
 
 /*
+ * Events the ring overwrote before the sink read them, stored
+ * atomically (engine_add_reader() reports it).
+ */
+const uint64_t *sink_redis_ring_lost(const struct sink_redis *s);
+
+/*
  * The stream field value of a double: the shortest of %.15g and %.17g
  * that reads back as exactly d.  Returns buf.
  */
