@@ -4,12 +4,12 @@
  */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
+#include "outbuf.h"
 #include "xmalloc.h"
 
 static const char *const metrics_stages[STAGE_COUNT] = {
@@ -181,26 +181,6 @@ metrics_register_hist(struct metrics *m, const char *name, const char *help,
 	e->hist = h;
 }
 
-/* snprintf that keeps counting past the end of buf. */
-struct metrics_out {
-	char *buf;
-	size_t len, off;
-};
-
-static void XARB_PRINTF(2, 3)
-    metrics_printf(struct metrics_out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(o->off < o->len ? o->buf + o->off : NULL,
-	    o->off < o->len ? o->len - o->off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->off += (size_t)n;
-}
-
 /* HELP and TYPE once per metric name (entries with labels repeat it). */
 static int
 metrics_first(const struct metrics *m, unsigned i)
@@ -215,7 +195,7 @@ metrics_first(const struct metrics *m, unsigned i)
 }
 
 static void
-metrics_render_hist(struct metrics_out *o, const struct metrics_entry *e)
+metrics_render_hist(struct outbuf *o, const struct metrics_entry *e)
 {
 	static const double qs[] = { 0.5, 0.99, 0.999 };
 	static const char *const qn[] = { "0.5", "0.99", "0.999" };
@@ -227,14 +207,14 @@ metrics_render_hist(struct metrics_out *o, const struct metrics_entry *e)
 		return; /* cold path: skip rather than die */
 	metrics_hist_snapshot(e->hist, s);
 	for (i = 0; i < nitems(qs); i++)
-		metrics_printf(o, "%s{%s%squantile=\"%s\"} %llu\n", e->name,
+		outbuf_printf(o, "%s{%s%squantile=\"%s\"} %llu\n", e->name,
 		    e->labels, sep, qn[i],
 		    (unsigned long long)metrics_hist_quantile(s, qs[i]));
-	metrics_printf(o, "%s_max{%s} %llu\n", e->name, e->labels,
+	outbuf_printf(o, "%s_max{%s} %llu\n", e->name, e->labels,
 	    (unsigned long long)(s->count ? s->max : 0));
-	metrics_printf(o, "%s_sum{%s} %llu\n", e->name, e->labels,
+	outbuf_printf(o, "%s_sum{%s} %llu\n", e->name, e->labels,
 	    (unsigned long long)s->sum);
-	metrics_printf(o, "%s_count{%s} %llu\n", e->name, e->labels,
+	outbuf_printf(o, "%s_count{%s} %llu\n", e->name, e->labels,
 	    (unsigned long long)s->count);
 	free(s);
 }
@@ -242,7 +222,7 @@ metrics_render_hist(struct metrics_out *o, const struct metrics_entry *e)
 size_t
 metrics_render(const struct metrics *m, char *buf, size_t len)
 {
-	struct metrics_out o = { buf, len, 0 };
+	struct outbuf o = { buf, len, 0 };
 	const struct metrics_entry *e;
 	unsigned i;
 
@@ -251,8 +231,8 @@ metrics_render(const struct metrics *m, char *buf, size_t len)
 	for (i = 0; i < m->n; i++) {
 		e = &m->e[i];
 		if (metrics_first(m, i)) {
-			metrics_printf(&o, "# HELP %s %s\n", e->name, e->help);
-			metrics_printf(&o, "# TYPE %s %s\n", e->name,
+			outbuf_printf(&o, "# HELP %s %s\n", e->name, e->help);
+			outbuf_printf(&o, "# TYPE %s %s\n", e->name,
 			    e->hist != NULL		     ? "summary"
 				: e->kind == METRICS_COUNTER ? "counter"
 							     : "gauge");
@@ -260,10 +240,10 @@ metrics_render(const struct metrics *m, char *buf, size_t len)
 		if (e->hist != NULL)
 			metrics_render_hist(&o, e);
 		else if (*e->labels != '\0')
-			metrics_printf(&o, "%s{%s} %llu\n", e->name, e->labels,
+			outbuf_printf(&o, "%s{%s} %llu\n", e->name, e->labels,
 			    (unsigned long long)metrics_get(e->value));
 		else
-			metrics_printf(&o, "%s %llu\n", e->name,
+			outbuf_printf(&o, "%s %llu\n", e->name,
 			    (unsigned long long)metrics_get(e->value));
 	}
 	return (o.off);

@@ -4,11 +4,11 @@
  */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "xarb.h"
+#include "outbuf.h"
 #include "prom.h"
 #include "venue.h"
 #include "venues.h"
@@ -67,31 +67,12 @@ static const char *const prom_le_text[PROM_LE_COUNT] = {
 	"10",
 };
 
-struct prom_out {
-	char *buf;
-	size_t len, off;
-};
-
-/* snprintf that keeps counting past the end of buf. */
-static void XARB_PRINTF(2, 3)
-    prom_printf(struct prom_out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(o->off < o->len ? o->buf + o->off : NULL,
-	    o->off < o->len ? o->len - o->off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->off += (size_t)n;
-}
-
 static void
-prom_family(struct prom_out *o, const char *name, const char *type,
+prom_family(struct outbuf *o, const char *name, const char *type,
     const char *help)
 {
-	prom_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	outbuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
 }
 
 uint64_t
@@ -114,7 +95,7 @@ prom_hist_cumulative(const struct metrics_hist *h, const uint64_t *le_ns,
 }
 
 static void
-prom_render_stage(struct prom_out *o, const char *stage,
+prom_render_stage(struct outbuf *o, const char *stage,
     const struct metrics_hist *h)
 {
 	uint64_t cum[PROM_LE_COUNT], total;
@@ -122,24 +103,25 @@ prom_render_stage(struct prom_out *o, const char *stage,
 
 	total = prom_hist_cumulative(h, prom_le_ns, PROM_LE_COUNT, cum);
 	for (k = 0; k < PROM_LE_COUNT; k++)
-		prom_printf(o,
+		outbuf_printf(o,
 		    "xarb_stage_latency_seconds_bucket{stage=\"%s\",le=\"%s\"} "
 		    "%llu\n",
 		    stage, prom_le_text[k], (unsigned long long)cum[k]);
-	prom_printf(o,
+	outbuf_printf(o,
 	    "xarb_stage_latency_seconds_bucket{stage=\"%s\",le=\"+Inf\"} "
 	    "%llu\n",
 	    stage, (unsigned long long)total);
-	prom_printf(o, "xarb_stage_latency_seconds_sum{stage=\"%s\"} %.9f\n",
+	outbuf_printf(o, "xarb_stage_latency_seconds_sum{stage=\"%s\"} %.9f\n",
 	    stage, (double)h->sum / NS_PER_S_D);
 	/* The buckets' total, not h->count: a live copy may differ by a
 	 * few, and +Inf must equal _count. */
-	prom_printf(o, "xarb_stage_latency_seconds_count{stage=\"%s\"} %llu\n",
-	    stage, (unsigned long long)total);
+	outbuf_printf(o,
+	    "xarb_stage_latency_seconds_count{stage=\"%s\"} %llu\n", stage,
+	    (unsigned long long)total);
 }
 
 static void
-prom_render_stages(struct prom_out *o, const struct prom_input *in)
+prom_render_stages(struct outbuf *o, const struct prom_input *in)
 {
 	unsigned s;
 
@@ -154,8 +136,8 @@ prom_render_stages(struct prom_out *o, const struct prom_input *in)
 
 /* A per-venue counter or gauge over the connected venues. */
 static void
-prom_render_venue_u64(struct prom_out *o, const struct snap *s,
-    const char *name, const char *type, const char *help, size_t field)
+prom_render_venue_u64(struct outbuf *o, const struct snap *s, const char *name,
+    const char *type, const char *help, size_t field)
 {
 	const struct snap_venue *sv;
 	unsigned v;
@@ -165,14 +147,15 @@ prom_render_venue_u64(struct prom_out *o, const struct snap *s,
 		sv = &s->venue[v];
 		if (!sv->connected)
 			continue;
-		prom_printf(o, "%s{venue=\"%s\"} %llu\n", name, venues_name(v),
+		outbuf_printf(o, "%s{venue=\"%s\"} %llu\n", name,
+		    venues_name(v),
 		    (unsigned long long)*(const uint64_t *)(const void
 			    *)((const char *)sv + field));
 	}
 }
 
 static void
-prom_render_venue_drops(struct prom_out *o, const struct snap *s)
+prom_render_venue_drops(struct outbuf *o, const struct snap *s)
 {
 	unsigned v, d;
 
@@ -182,7 +165,7 @@ prom_render_venue_drops(struct prom_out *o, const struct snap *s)
 		if (!s->venue[v].connected)
 			continue;
 		for (d = 0; d < SNAP_DROPS; d++)
-			prom_printf(o,
+			outbuf_printf(o,
 			    "xarb_venue_dropped_total{venue=\"%s\","
 			    "reason=\"%s\"} %llu\n",
 			    venues_name(v), venue_drop_key(d),
@@ -192,7 +175,7 @@ prom_render_venue_drops(struct prom_out *o, const struct snap *s)
 
 /* Ages and skews: only for venues where they are known. */
 static void
-prom_render_venue_times(struct prom_out *o, const struct prom_input *in)
+prom_render_venue_times(struct outbuf *o, const struct prom_input *in)
 {
 	const struct snap *s = in->snap;
 	const struct snap_venue *sv;
@@ -204,7 +187,7 @@ prom_render_venue_times(struct prom_out *o, const struct prom_input *in)
 		sv = &s->venue[v];
 		if (!sv->connected || sv->last_msg_ts == 0)
 			continue;
-		prom_printf(o,
+		outbuf_printf(o,
 		    "xarb_venue_last_message_age_seconds{venue=\"%s\"} %.6f\n",
 		    venues_name(v),
 		    in->now_ts > sv->last_msg_ts
@@ -218,14 +201,14 @@ prom_render_venue_times(struct prom_out *o, const struct prom_input *in)
 		sv = &s->venue[v];
 		if (!sv->connected || sv->skew_ns == SNAP_SKEW_UNKNOWN)
 			continue;
-		prom_printf(o,
+		outbuf_printf(o,
 		    "xarb_venue_clock_skew_seconds{venue=\"%s\"} %.6f\n",
 		    venues_name(v), (double)sv->skew_ns / NS_PER_S_D);
 	}
 }
 
 static void
-prom_render_venues(struct prom_out *o, const struct prom_input *in)
+prom_render_venues(struct outbuf *o, const struct prom_input *in)
 {
 	const struct snap *s = in->snap;
 	unsigned v;
@@ -234,7 +217,7 @@ prom_render_venues(struct prom_out *o, const struct prom_input *in)
 	    "1 while the venue's quotes are live, else 0.");
 	for (v = 0; v < VENUE_COUNT; v++) {
 		if (s->venue[v].enabled)
-			prom_printf(o, "xarb_venue_up{venue=\"%s\"} %llu\n",
+			outbuf_printf(o, "xarb_venue_up{venue=\"%s\"} %llu\n",
 			    venues_name(v), (unsigned long long)s->venue[v].up);
 	}
 	prom_render_venue_u64(o, s, "xarb_messages_total", "counter",
@@ -251,24 +234,24 @@ prom_render_venues(struct prom_out *o, const struct prom_input *in)
 }
 
 static void
-prom_render_engine(struct prom_out *o, const struct prom_input *in)
+prom_render_engine(struct outbuf *o, const struct prom_input *in)
 {
 	const struct snap *s = in->snap;
 	unsigned r;
 
 	prom_family(o, "xarb_uptime_seconds", "gauge",
 	    "Seconds since the engine started.");
-	prom_printf(o, "xarb_uptime_seconds %.3f\n",
+	outbuf_printf(o, "xarb_uptime_seconds %.3f\n",
 	    s->start_ts != 0 && in->now_ts > s->start_ts
 		? (double)(in->now_ts - s->start_ts) / NS_PER_S_D
 		: 0.0);
 	prom_family(o, "xarb_book_updates_total", "counter",
 	    "Normalised quote updates applied to the book.");
-	prom_printf(o, "xarb_book_updates_total %llu\n",
+	outbuf_printf(o, "xarb_book_updates_total %llu\n",
 	    (unsigned long long)s->msgs);
 	prom_family(o, "xarb_opportunities_total", "counter",
 	    "Opportunity events published, by event.");
-	prom_printf(o,
+	outbuf_printf(o,
 	    "xarb_opportunities_total{event=\"open\"} %llu\n"
 	    "xarb_opportunities_total{event=\"update\"} %llu\n"
 	    "xarb_opportunities_total{event=\"close\"} %llu\n",
@@ -276,27 +259,28 @@ prom_render_engine(struct prom_out *o, const struct prom_input *in)
 	    (unsigned long long)s->closes);
 	prom_family(o, "xarb_opportunities_open", "gauge",
 	    "Opportunities open now.");
-	prom_printf(o, "xarb_opportunities_open %llu\n",
+	outbuf_printf(o, "xarb_opportunities_open %llu\n",
 	    (unsigned long long)s->open_now);
 	prom_family(o, "xarb_ring_dropped_total", "counter",
 	    "Opportunity events a ring reader lost to overrun.");
 	for (r = 0; r < s->nreaders && r < SNAP_READERS_MAX; r++)
-		prom_printf(o, "xarb_ring_dropped_total{reader=\"%s\"} %llu\n",
+		outbuf_printf(o,
+		    "xarb_ring_dropped_total{reader=\"%s\"} %llu\n",
 		    in->reader_names[r], (unsigned long long)s->ring_lost[r]);
 	prom_family(o, "xarb_log_dropped_total", "counter",
 	    "Log lines dropped because the log buffer was full.");
-	prom_printf(o, "xarb_log_dropped_total %llu\n",
+	outbuf_printf(o, "xarb_log_dropped_total %llu\n",
 	    (unsigned long long)s->log_dropped);
 	prom_family(o, "xarb_metrics_scrapes_total", "counter",
 	    "Scrapes of this endpoint served, this one included.");
-	prom_printf(o, "xarb_metrics_scrapes_total %llu\n",
+	outbuf_printf(o, "xarb_metrics_scrapes_total %llu\n",
 	    (unsigned long long)in->scrapes);
 }
 
 size_t
 prom_render(const struct prom_input *in, char *buf, size_t len)
 {
-	struct prom_out o = { buf, len, 0 };
+	struct outbuf o = { buf, len, 0 };
 
 	if (len > 0)
 		buf[0] = '\0';
