@@ -12,7 +12,7 @@ set -eu
 DEPS="autoconf automake autoconf-archive pkg-config make gcc libc6-dev \
 libev-dev libwslay-dev libjsmn-dev libssl-dev libhiredis-dev libncurses-dev \
 check libsubunit-dev redis-server mandoc valgrind clang-format clang-tidy \
-cppcheck curl python3"
+cppcheck curl python3 tmux"
 
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"

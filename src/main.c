@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "decode.h"
 #include "demo.h"
 #include "engine.h"
+#include "fsutil.h"
 #include "exporter.h"
 #include "headless.h"
 #include "log.h"
@@ -34,6 +36,7 @@
 #include "prom.h"
 #include "snap.h"
 #include "tui/tui.h"
+#include "tui/tui_screen.h"
 #include "venue.h"
 #include "venues.h"
 #include "xmalloc.h"
@@ -466,6 +469,65 @@ main_start_log(const struct main_opts *o, struct config *cfg,
 	return (0);
 }
 
+/*
+ * Where the dashboard's log goes when [log] file names none: the
+ * terminal is the dashboard's.  $XDG_STATE_HOME/xarb/xarb.log, else
+ * ~/.local/state/xarb/xarb.log, else /tmp/xarb-UID.log.
+ */
+static int
+main_dash_log(struct config *cfg)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[PATH_MAX], path[PATH_MAX + 16], *cause = NULL;
+	int ok = 1;
+
+	if (state != NULL && *state == '/')
+		snprintf(dir, sizeof dir, "%s/xarb", state);
+	else if (home != NULL && *home == '/')
+		snprintf(dir, sizeof dir, "%s/.local/state/xarb", home);
+	else
+		ok = 0;
+	if (ok)
+		snprintf(path, sizeof path, "%s/xarb.log", dir);
+	if (!ok || fs_mkdirs_for(path) != 0)
+		snprintf(path, sizeof path, "/tmp/xarb-%u.log",
+		    (unsigned)getuid());
+	if (config_set(cfg, "log", "file", path, &cause) != 0) {
+		fprintf(stderr, "xarb: %s\n", cause);
+		free(cause);
+		return (XARB_EXIT_CONFIG);
+	}
+	fprintf(stderr, "xarb: dashboard: the log goes to %s\n", path);
+	return (0);
+}
+
+/*
+ * The dashboard unless --headless, JSON on stdout, or no terminal (then
+ * headless, said once).  Sets *dash.  0 or an exit status.
+ */
+static int
+main_pick_screen(const struct main_opts *o, struct config *cfg, int *dash)
+{
+	const char *term = getenv("TERM");
+
+	*dash = 0;
+	if (o->headless)
+		return (0);
+	if (o->json || cfg->log_json) {
+		fprintf(stderr,
+		    "xarb: JSON lines on standard output: "
+		    "running headless\n");
+		return (0);
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
+	    *term == '\0' || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "xarb: not a terminal: running headless\n");
+		return (0);
+	}
+	*dash = 1;
+	return (*cfg->log_file == '\0' ? main_dash_log(cfg) : 0);
+}
+
 static int
 main_run(const struct main_opts *o, struct config *cfg)
 {
@@ -473,15 +535,15 @@ main_run(const struct main_opts *o, struct config *cfg)
 	struct engine *e;
 	struct demo *demo = NULL;
 	struct headless *hl = NULL;
+	struct tui *tui = NULL;
+	int dash = 0;
 	struct exporter *x = NULL;
 	struct main_metrics mm = { NULL, NULL };
 	char *cause = NULL;
 	int rv;
 
-	if (!o->headless)
-		fprintf(stderr,
-		    "xarb: the dashboard is not in this build yet; "
-		    "running headless\n");
+	if ((rv = main_pick_screen(o, cfg, &dash)) != 0)
+		return (rv);
 	fprintf(stderr,
 	    "xarb: the executor is not in this build yet: "
 	    "opportunities are detected and published, not "
@@ -506,6 +568,12 @@ main_run(const struct main_opts *o, struct config *cfg)
 		rv = XARB_EXIT_FAILURE;
 		goto fail;
 	}
+	if (dash &&
+	    ((tui = tui_new(e, cfg, &cause)) == NULL ||
+		tui_start(tui, &cause) != 0)) {
+		rv = XARB_EXIT_FAILURE;
+		goto fail;
+	}
 	mm.e = e;
 	if ((rv = main_start_metrics(o, cfg, &mm, &x)) != 0)
 		goto out;
@@ -513,7 +581,9 @@ main_run(const struct main_opts *o, struct config *cfg)
 	    o->demo ? "demo (venue simulator on loopback)" : "live venues",
 	    (unsigned)cfg->symbols.n);
 	rv = engine_run(e) == 0 ? XARB_EXIT_OK : XARB_EXIT_FAILURE;
-	/* Readers first (they read the engine), then the log they write. */
+	/* Readers first (they read the engine), then the log they write;
+	 * the terminal is given back before the summary is printed. */
+	tui_free(tui);
 	headless_free(hl);
 	exporter_free(x);
 	free(mm.hist);
@@ -524,9 +594,12 @@ main_run(const struct main_opts *o, struct config *cfg)
 	return (rv);
 
 fail:
+	tui_free(tui); /* the terminal back before the error */
+	tui = NULL;
 	log_error("start-up: %s", cause);
 	free(cause);
 out:
+	tui_free(tui);
 	headless_free(hl);
 	exporter_free(x);
 	free(mm.hist);

@@ -34,6 +34,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "fsutil.h"
 #include "meta.h"
 #include "reactor.h"
 #include "symbols.h"
@@ -558,28 +559,6 @@ meta_cache_read(struct meta *m, const char *path)
 	fclose(fp);
 }
 
-/* mkdir -p of path's directory. */
-static int
-meta_mkdirs(const char *path)
-{
-	char dir[PATH_MAX], *p;
-
-	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-		return (-1);
-	if ((p = strrchr(dir, '/')) == NULL || p == dir)
-		return (0);
-	*p = '\0';
-	for (p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return (-1);
-		*p = '/';
-	}
-	return (mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0);
-}
-
 static void
 meta_cache_num_out(FILE *fp, const char *key, int64_t v, unsigned decimals)
 {
@@ -632,7 +611,7 @@ meta_cache_write(struct meta *m, const char *path)
 		return; /* nothing new: leave the old file alone */
 	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
 		return;
-	if (meta_mkdirs(path) != 0 || (fd = mkstemp(tmp)) == -1) {
+	if (fs_mkdirs_for(path) != 0 || (fd = mkstemp(tmp)) == -1) {
 		log_warn("instruments: cannot write %s: %s", path,
 		    strerror(errno));
 		return;

@@ -84,22 +84,6 @@ struct trun {
 
 static struct trun run;
 
-static double
-slow(double fast, double slow_value)
-{
-	return (tcheck_slow() ? slow_value : fast);
-}
-
-static void
-cset(struct config *cfg, const char *section, const char *key,
-    const char *value)
-{
-	char *cause = NULL;
-
-	ck_assert_msg(config_set(cfg, section, key, value, &cause) == 0,
-	    "[%s] %s = %s: %s", section, key, value, cause);
-}
-
 static void
 setup(void)
 {
@@ -108,9 +92,10 @@ setup(void)
 	run.evs = calloc(T_EVENTS, sizeof *run.evs);
 	ck_assert_ptr_nonnull(run.evs);
 	run.cfg = config_new();
-	cset(run.cfg, "demo", "rate", tcheck_slow() ? "60" : "300");
-	cset(run.cfg, "demo", "volatility_bps", "2");
-	cset(run.cfg, "demo", "dislocation_bps", "80");
+	tcheck_config_set(run.cfg, "demo", "rate",
+	    tcheck_slow() ? "60" : "300");
+	tcheck_config_set(run.cfg, "demo", "volatility_bps", "2");
+	tcheck_config_set(run.cfg, "demo", "dislocation_bps", "80");
 }
 
 static void
@@ -210,8 +195,8 @@ START_TEST(test_demo_all_venues_live)
 	const char *dir;
 	char path[PATH_MAX];
 
-	cset(run.cfg, "demo", "dislocation_every_s", "0");
-	t_start(slow(10, 60), t_live_phase);
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0");
+	t_start(tcheck_pick(10, 60), t_live_phase);
 	ck_assert_msg(run.t_live > 0, "not every venue went live");
 	engine_get_status(run.e, &st);
 	ck_assert_uint_eq(st.venues_enabled, VENUE_COUNT);
@@ -404,7 +389,7 @@ t_run_dislocations(unsigned nvenues)
 {
 	struct pricegen_dislocation d[T_DIS];
 	const struct opp_event *ev;
-	int64_t slack = (int64_t)(slow(0.3, 1.5) * NS_PER_S), stop;
+	int64_t slack = (int64_t)(tcheck_pick(0.3, 1.5) * NS_PER_S), stop;
 	unsigned n, k, j, opens, pairs_total = 0, checked = 0;
 
 	/*
@@ -412,11 +397,12 @@ t_run_dislocations(unsigned nvenues)
 	 * dislocations spaced so that most still stand alone (a neighbour
 	 * on the same instrument within the slack makes one unusable).
 	 */
-	cset(run.cfg, "demo", "dislocation_every_s",
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s",
 	    tcheck_slow() ? "3" : "0.6");
-	cset(run.cfg, "demo", "dislocation_s", tcheck_slow() ? "1" : "0.4");
+	tcheck_config_set(run.cfg, "demo", "dislocation_s",
+	    tcheck_slow() ? "1" : "0.4");
 	t_slack_ns = slack;
-	t_start(slow(15, 150), t_dis_phase);
+	t_start(tcheck_pick(15, 150), t_dis_phase);
 	stop = engine_now();
 	n = sim_dislocations(demo_sim(run.demo), d, T_DIS);
 	ck_assert_uint_ge(n, 4);
@@ -485,7 +471,7 @@ START_TEST(test_demo_two_venues_one_open_each)
 		if (v == VENUE_BYBIT || v == VENUE_BINANCE)
 			continue;
 		snprintf(section, sizeof section, "venue.%s", venues_name(v));
-		cset(run.cfg, section, "enabled", "no");
+		tcheck_config_set(run.cfg, section, "enabled", "no");
 	}
 	t_run_dislocations(2);
 }
@@ -591,7 +577,7 @@ t_stall_phase(struct trun *r)
 			t_next(r);
 		break;
 	case 2:
-		if (now - r->t_step > (int64_t)(slow(1, 4) * NS_PER_S)) {
+		if (now - r->t_step > (int64_t)(tcheck_pick(1, 4) * NS_PER_S)) {
 			t_mute(r, r->muted, 0);
 			r->t_unmute = engine_now();
 			t_next(r);
@@ -618,21 +604,21 @@ t_stall_phase(struct trun *r)
 START_TEST(test_demo_stalled_and_lost_venues_close)
 {
 	const struct opp_event *ev;
-	int64_t age = (int64_t)slow(500, 2000), leg_ts;
-	int64_t slack = (int64_t)(slow(0.3, 3) * NS_PER_S);
+	int64_t age = (int64_t)tcheck_pick(500, 2000), leg_ts;
+	int64_t slack = (int64_t)(tcheck_pick(0.3, 3) * NS_PER_S);
 	unsigned k, stale = 0, down = 0, reopened = 0;
 	char buf[32];
 
 	snprintf(buf, sizeof buf, "%lld", (long long)age);
-	cset(run.cfg, "detector", "max_quote_age_ms", buf);
+	tcheck_config_set(run.cfg, "detector", "max_quote_age_ms", buf);
 	/*
 	 * One long dislocation from early on: opportunities stay open.
 	 * Without Hyperliquid, whose null sides close pairs on their own.
 	 */
-	cset(run.cfg, "venue.hyperliquid", "enabled", "no");
-	cset(run.cfg, "demo", "dislocation_every_s", "0.2");
-	cset(run.cfg, "demo", "dislocation_s", "60");
-	t_start(slow(15, 120), t_stall_phase);
+	tcheck_config_set(run.cfg, "venue.hyperliquid", "enabled", "no");
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0.2");
+	tcheck_config_set(run.cfg, "demo", "dislocation_s", "60");
+	t_start(tcheck_pick(15, 120), t_stall_phase);
 	ck_assert_msg(run.step == 5, "stopped at step %d", run.step);
 
 	for (k = 0; k < run.nev; k++) {
@@ -752,9 +738,9 @@ START_TEST(test_demo_every_venue_reconnects)
 	double ms;
 
 	memset(kicks, 0, sizeof kicks);
-	cset(run.cfg, "demo", "dislocation_every_s", "0");
-	cset(run.cfg, "net", "backoff_base_ms", "100");
-	t_start(slow(20, 180), t_kick_phase);
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0");
+	tcheck_config_set(run.cfg, "net", "backoff_base_ms", "100");
+	t_start(tcheck_pick(20, 180), t_kick_phase);
 	ck_assert_msg(run.step == 2 * VENUE_COUNT, "stopped at %s",
 	    venues_name((unsigned)run.step / 2));
 	for (v = 0; v < VENUE_COUNT; v++) {
@@ -783,7 +769,7 @@ START_TEST(test_demo_every_venue_reconnects)
 		ms = t_ms(k->t_back - k->t_kick);
 		/* Back-off 100 ms, doubled at most once, plus the handshake
 		 * and a snapshot. */
-		ck_assert_msg(ms < slow(1000, 8000),
+		ck_assert_msg(ms < tcheck_pick(1000, 8000),
 		    "%s: live again after "
 		    "%.0f ms",
 		    venues_name(v), ms);
@@ -848,11 +834,13 @@ t_break_all(enum sim_kick_how how, const char *what, double bound_ms)
 
 	memset(kicks, 0, sizeof kicks);
 	t_how = how;
-	cset(run.cfg, "demo", "dislocation_every_s", "0");
-	cset(run.cfg, "net", "backoff_base_ms", "100");
-	cset(run.cfg, "net", "idle_timeout_ms", "1000");
-	cset(run.cfg, "net", "close_timeout_ms", "200");
-	t_start(slow(20, 180), t_break_phase);
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0");
+	tcheck_config_set(run.cfg, "net", "backoff_base_ms", "100");
+	/* Under valgrind a fresh connection can be silent for a second. */
+	tcheck_config_set(run.cfg, "net", "idle_timeout_ms",
+	    tcheck_slow() ? "4000" : "1000");
+	tcheck_config_set(run.cfg, "net", "close_timeout_ms", "200");
+	t_start(tcheck_pick(20, 180), t_break_phase);
 	ck_assert_msg(run.step == 2, "%s: not every venue came back", what);
 	for (v = 0; v < VENUE_COUNT; v++) {
 		streams = v == VENUE_BINANCE ? 2 : 1;
@@ -871,19 +859,19 @@ t_break_all(enum sim_kick_how how, const char *what, double bound_ms)
 
 /*
  * A silent connection (TCP open, half a frame, then nothing): each
- * venue's heartbeats go unanswered and the 1 s idle timeout drops it;
- * then a 200 ms close wait and the 100 ms back-off.
+ * venue's heartbeats go unanswered and the 1 s idle timeout (4 s under
+ * valgrind) drops it; then a 200 ms close wait and the 100 ms back-off.
  */
 START_TEST(test_demo_every_venue_detects_a_stall)
 {
-	t_break_all(SIM_KICK_STALL, "stall", slow(2500, 10000));
+	t_break_all(SIM_KICK_STALL, "stall", tcheck_pick(2500, 15000));
 }
 END_TEST
 
 /* Bytes that are not WebSocket: a protocol error, at once. */
 START_TEST(test_demo_every_venue_survives_garbage)
 {
-	t_break_all(SIM_KICK_GARBAGE, "garbage", slow(1000, 8000));
+	t_break_all(SIM_KICK_GARBAGE, "garbage", tcheck_pick(1000, 8000));
 }
 END_TEST
 
@@ -943,7 +931,7 @@ t_funding_phase(struct trun *r)
 		return;
 	}
 	ck_assert_msg(engine_now() - t_jump.at <
-		(int64_t)slow(5, 30) * NS_PER_S,
+		(int64_t)tcheck_pick(5, 30) * NS_PER_S,
 	    "%s %s: funding %.6f per 8 h, the simulator jumped to %.6f",
 	    symbols_base(engine_symbols(r->e), t_jump.inst),
 	    venues_name(t_jump.venue), got, t_jump.to_8h);
@@ -953,10 +941,10 @@ START_TEST(test_demo_funding_jumps_reach_the_book)
 {
 	t_jumps_seen = t_jumps_confirmed = 0;
 	t_jump_worst_ms = 0;
-	cset(run.cfg, "demo", "dislocation_every_s", "0");
-	cset(run.cfg, "demo", "funding_every_s", "0.3");
-	cset(run.cfg, "demo", "funding_jump_bps", "50");
-	t_start(slow(20, 120), t_funding_phase);
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0");
+	tcheck_config_set(run.cfg, "demo", "funding_every_s", "0.3");
+	tcheck_config_set(run.cfg, "demo", "funding_jump_bps", "50");
+	t_start(tcheck_pick(20, 120), t_funding_phase);
 	ck_assert_uint_eq(t_jumps_confirmed, 3);
 	/* A jump is half to all of 50 bps, either sign. */
 	ck_assert_double_ge(fabs(t_jump.to_8h), 0.0025);
@@ -978,13 +966,13 @@ START_TEST(test_demo_start_failures)
 	/* No venue enabled. */
 	for (v = 0; v < VENUE_COUNT; v++) {
 		snprintf(section, sizeof section, "venue.%s", venues_name(v));
-		cset(run.cfg, section, "enabled", "no");
+		tcheck_config_set(run.cfg, section, "enabled", "no");
 	}
 	ck_assert_ptr_null(demo_start(run.cfg, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "no enabled venue"));
 	free(cause);
 	cause = NULL;
-	cset(run.cfg, "venue.okx", "enabled", "yes");
+	tcheck_config_set(run.cfg, "venue.okx", "enabled", "yes");
 
 	/* A temporary directory that cannot be made. */
 	old = getenv("TMPDIR") != NULL ? strdup(getenv("TMPDIR")) : NULL;

@@ -73,12 +73,6 @@ teardown(void)
 	tcheck_free_kept();
 }
 
-static double
-slow(double fast, double slow_value)
-{
-	return (tcheck_slow() ? slow_value : fast);
-}
-
 static void
 set(const char *section, const char *key, const char *value)
 {
@@ -320,7 +314,7 @@ sim_up(struct symbols *ssym)
 	o.cert = tcheck_asprintf("%s/server.pem", certs);
 	o.key = tcheck_asprintf("%s/server.key", certs);
 	o.sym = ssym;
-	o.rate = slow(20, 5);
+	o.rate = tcheck_pick(20, 5);
 	sim = sim_new_venues(&o, &cause);
 	ck_assert_msg(sim != NULL, "sim_new_venues: %s", cause);
 	ck_assert_msg(sim_start_thread(sim, &cause) == 0, "%s", cause);
@@ -524,7 +518,7 @@ START_TEST(test_meta_bad_answers)
 	    "route GET /fapi/v1/fundingInfo 200 length {\"code\":-1}\n";
 	struct meta_stats st;
 	char url[256], *cause = NULL;
-	double t0, bound = slow(0.8, 3);
+	double t0, bound = tcheck_pick(0.8, 3);
 	unsigned v;
 
 	sim = sim_new("bad", script, tcheck_asprintf("%s/server.pem", certs),
@@ -712,7 +706,7 @@ START_TEST(test_meta_okx_sizes_end_to_end)
 	vo = venue_new(rx, cli_ctx, cfg, sym, VENUE_OKX, &sink, &cause);
 	ck_assert_msg(vo != NULL, "%s", cause);
 	venue_start(vo);
-	end = ev_time() + slow(5, 20);
+	end = ev_time() + tcheck_pick(5, 20);
 	while (ts.n < 10 && ev_time() < end)
 		ev_run(reactor_loop(rx), EVRUN_ONCE);
 	venue_free(vo);

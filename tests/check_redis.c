@@ -91,22 +91,6 @@ struct trun {
 
 static struct trun run;
 
-static double
-slow(double fast, double slow_value)
-{
-	return (tcheck_slow() ? slow_value : fast);
-}
-
-static void
-cset(struct config *cfg, const char *section, const char *key,
-    const char *value)
-{
-	char *cause = NULL;
-
-	ck_assert_msg(config_set(cfg, section, key, value, &cause) == 0,
-	    "[%s] %s = %s: %s", section, key, value, cause);
-}
-
 static const struct sink_redis_stats *
 rstats(void)
 {
@@ -244,21 +228,22 @@ setup(void)
 	run.dir = tcheck_mkdtemp();
 	run.port = t_free_port();
 	run.cfg = config_new();
-	cset(run.cfg, "demo", "rate", tcheck_slow() ? "60" : "300");
-	cset(run.cfg, "demo", "volatility_bps", "2");
-	cset(run.cfg, "demo", "dislocation_bps", "80");
-	cset(run.cfg, "demo", "dislocation_every_s", "0.5");
-	cset(run.cfg, "demo", "dislocation_s", "0.4");
+	tcheck_config_set(run.cfg, "demo", "rate",
+	    tcheck_slow() ? "60" : "300");
+	tcheck_config_set(run.cfg, "demo", "volatility_bps", "2");
+	tcheck_config_set(run.cfg, "demo", "dislocation_bps", "80");
+	tcheck_config_set(run.cfg, "demo", "dislocation_every_s", "0.5");
+	tcheck_config_set(run.cfg, "demo", "dislocation_s", "0.4");
 	/* Three venues, one USD-quoted: two quote keys per instrument. */
-	cset(run.cfg, "venue.kucoin", "enabled", "no");
-	cset(run.cfg, "venue.bitget", "enabled", "no");
-	cset(run.cfg, "venue.paradex", "enabled", "no");
-	cset(run.cfg, "venue.binance", "enabled", "no");
-	cset(run.cfg, "net", "backoff_base_ms", "50");
-	cset(run.cfg, "net", "backoff_cap_ms", "200");
-	cset(run.cfg, "redis", "quote_interval_ms", "50");
+	tcheck_config_set(run.cfg, "venue.kucoin", "enabled", "no");
+	tcheck_config_set(run.cfg, "venue.bitget", "enabled", "no");
+	tcheck_config_set(run.cfg, "venue.paradex", "enabled", "no");
+	tcheck_config_set(run.cfg, "venue.binance", "enabled", "no");
+	tcheck_config_set(run.cfg, "net", "backoff_base_ms", "50");
+	tcheck_config_set(run.cfg, "net", "backoff_cap_ms", "200");
+	tcheck_config_set(run.cfg, "redis", "quote_interval_ms", "50");
 	snprintf(url, sizeof url, "redis://127.0.0.1:%d/2", run.port);
-	cset(run.cfg, "redis", "url", url);
+	tcheck_config_set(run.cfg, "redis", "url", url);
 }
 
 static void
@@ -547,7 +532,7 @@ START_TEST(test_redis_stream_and_quotes)
 
 	t_redis_spawn();
 	redisFree(t_redis_connect());
-	t_start(slow(8, 60), t_stream_phase);
+	t_start(tcheck_pick(8, 60), t_stream_phase);
 	ck_assert_uint_ge(t_opens(), 3);
 	ck_assert_int_eq(run.seen_up, 1);
 	t_assert_accounted();
@@ -616,7 +601,7 @@ START_TEST(test_redis_killed_and_restarted)
 
 	t_redis_spawn();
 	redisFree(t_redis_connect());
-	t_start(slow(15, 90), t_kill_phase);
+	t_start(tcheck_pick(15, 90), t_kill_phase);
 	ck_assert_int_eq(run.step, 2);
 	ck_assert_uint_ge(run.msgs_down, 300);
 	ck_assert_uint_gt(run.opens_down, 0);
@@ -695,11 +680,12 @@ t_slow_phase(struct trun *r)
 
 START_TEST(test_redis_slow)
 {
-	cset(run.cfg, "redis", "max_inflight", "16");
-	cset(run.cfg, "redis", "timeout_ms", tcheck_slow() ? "20000" : "5000");
+	tcheck_config_set(run.cfg, "redis", "max_inflight", "16");
+	tcheck_config_set(run.cfg, "redis", "timeout_ms",
+	    tcheck_slow() ? "20000" : "5000");
 	t_redis_spawn();
 	redisFree(t_redis_connect());
-	t_start(slow(10, 60), t_slow_phase);
+	t_start(tcheck_pick(10, 60), t_slow_phase);
 	ck_assert_int_eq(run.step, 2);
 	ck_assert_int_eq(run.sleep_ok, 1);
 	/* The reactor never waited for Redis. */
@@ -734,10 +720,10 @@ START_TEST(test_redis_auth_unix_socket)
 	run.requirepass = T_PASSWORD;
 	ck_assert_int_eq(setenv("XARB_REDIS_PASSWORD", T_PASSWORD, 1), 0);
 	snprintf(url, sizeof url, "unix:%s/redis.sock", run.dir);
-	cset(run.cfg, "redis", "url", url);
+	tcheck_config_set(run.cfg, "redis", "url", url);
 	t_redis_spawn();
 	redisFree(t_redis_connect());
-	t_start(slow(8, 60), t_auth_phase);
+	t_start(tcheck_pick(8, 60), t_auth_phase);
 	ck_assert_int_eq(run.seen_up, 1);
 	ck_assert_uint_ge(rstats()->xadd_acked, 3);
 	ck_assert_uint_eq(rstats()->errors, 0);
@@ -766,7 +752,7 @@ START_TEST(test_redis_wrong_password)
 	ck_assert_int_eq(log_open(log), 0);
 	t_redis_spawn();
 	redisFree(t_redis_connect());
-	t_start(slow(8, 60), t_badauth_phase);
+	t_start(tcheck_pick(8, 60), t_badauth_phase);
 	/* Refused, retried (at the back-off cap), counted; no harm done. */
 	ck_assert_uint_ge(rstats()->errors, 2);
 	ck_assert_int_eq(run.seen_up, 0);

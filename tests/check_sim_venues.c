@@ -135,12 +135,6 @@ teardown(void)
 	tcheck_free_kept();
 }
 
-static double
-slow(double fast, double slow_value)
-{
-	return (tcheck_slow() ? slow_value : fast);
-}
-
 static void
 t_ping_cb(struct ev_loop *l, ev_timer *w, int revents)
 {
@@ -842,7 +836,7 @@ t_adapter(const struct vcase *vc, const struct tcl *cl)
 START_TEST(test_sim_venues_protocol)
 {
 	const struct vcase *vc = &vcases[_i];
-	double rate = slow(50, 10), dur = slow(1.2, 2.0), r;
+	double rate = tcheck_pick(50, 10), dur = tcheck_pick(1.2, 2.0), r;
 	struct tcount tc;
 	struct sim_stats st;
 	struct tcl *cl;
@@ -1316,7 +1310,8 @@ END_TEST
 START_TEST(test_sim_venues_heartbeat_deadline)
 {
 	static const unsigned cases[] = { 0, 1, 2, 3, 4 }; /* vcases[] */
-	double hb = slow(0.3, 0.8), every = hb / 3, dur = slow(1.2, 2.2), up;
+	double hb = tcheck_pick(0.3, 0.8), every = hb / 3,
+	       dur = tcheck_pick(1.2, 2.2), up;
 	struct sim_stats st;
 	struct tcount tc;
 	struct tcl *a, *b;
@@ -1360,8 +1355,8 @@ START_TEST(test_sim_venues_heartbeat_deadline)
 		    "(heartbeat=%.0f)\n",
 		    venue, up * 1000, hb * 1000);
 		/* Under valgrind our loop may see its open late: a wide low. */
-		ck_assert_msg(up > hb * slow(0.8, 0.3) &&
-			up < hb + slow(0.4, 1.5),
+		ck_assert_msg(up > hb * tcheck_pick(0.8, 0.3) &&
+			up < hb + tcheck_pick(0.4, 1.5),
 		    "%s: closed after %.3f s, heartbeat %.3f", venue, up, hb);
 		st = stats(venue);
 		ck_assert_uint_eq(st.hb_timeouts, 1);
@@ -1375,7 +1370,8 @@ END_TEST
 START_TEST(test_sim_venues_server_ping)
 {
 	static const char *eps[] = { "paradex", "binance", "binance-market" };
-	double ping = slow(0.1, 0.3), hb = slow(0.3, 0.8), dur = slow(1.0, 2.0);
+	double ping = tcheck_pick(0.1, 0.3), hb = tcheck_pick(0.3, 0.8),
+	       dur = tcheck_pick(1.0, 2.0);
 	const struct ws_stats *ws;
 	struct sim_stats st;
 	struct timespec a, b;
@@ -1729,7 +1725,7 @@ START_TEST(test_sim_venues_consistent_prices)
 
 	memset(&o, 0, sizeof o);
 	o.seed = 3;
-	o.rate = slow(20, 5);
+	o.rate = tcheck_pick(20, 5);
 	o.volatility_bps = 0.5;
 	t_venues_up(&o);
 	for (i = 0; i < nitems(names); i++) {
@@ -1749,7 +1745,7 @@ START_TEST(test_sim_venues_consistent_prices)
 		port_of("binance-market")));
 	for (i = 0; i < nitems(bbo_eps); i++)
 		t_bbo_client(i, bbo_eps[i], "tk");
-	run_for(slow(1.5, 2.5));
+	run_for(tcheck_pick(1.5, 2.5));
 	for (i = 0; i < nitems(bbo_eps); i++) {
 		ck_assert_msg(cls[i].closes == 0, "%s: %s", bbo_eps[i],
 		    cls[i].detail);
@@ -1853,7 +1849,7 @@ START_TEST(test_sim_venues_live_stack)
 	memset(&tl, 0, sizeof tl);
 	sink.arg = &tl;
 	memset(&o, 0, sizeof o);
-	o.rate = slow(20, 5);
+	o.rate = tcheck_pick(20, 5);
 	t_venues_up(&o);
 	ck_assert_int_eq(config_set(cfg, "instruments", "symbols",
 			     "BTC ETH SOL", &cause),
@@ -1872,7 +1868,7 @@ START_TEST(test_sim_venues_live_stack)
 		ck_assert_msg(v[i] != NULL, "%s: %s", venues_name(i), cause);
 		venue_start(v[i]);
 	}
-	end = ev_time() + slow(6, 20);
+	end = ev_time() + tcheck_pick(6, 20);
 	ev_timer_init(&tick, tick_cb, 0.01, 0.01);
 	ev_timer_start(reactor_loop(rx), &tick);
 	while (!t_live_done(&tl) && ev_time() < end)
@@ -1946,11 +1942,11 @@ START_TEST(test_sim_venues_dislocation)
 	o.bases = btc;
 	o.ninst = 1;
 	o.seed = 11;
-	o.rate = slow(50, 20);
+	o.rate = tcheck_pick(50, 20);
 	o.volatility_bps = 0.3;
 	o.dislocation_every_s = 0.8;
 	o.dislocation_bps = 100;
-	o.dislocation_s = slow(0.5, 1.2);
+	o.dislocation_s = tcheck_pick(0.5, 1.2);
 	t_venues_up(&o);
 	for (i = 0; i < nitems(bbo_eps); i++) {
 		struct tcl *cl = t_bbo_client(i, bbo_eps[i], "tk");
@@ -1961,7 +1957,7 @@ START_TEST(test_sim_venues_dislocation)
 	}
 	RUN_UNTIL(cls[0].n > 5 && cls[6].n > 5, 5);
 	ready = ev_time() + 0.2;
-	RUN_UNTIL((found = t_dis_done(ready)) != 0, slow(6, 20));
+	RUN_UNTIL((found = t_dis_done(ready)) != 0, tcheck_pick(6, 20));
 	ck_assert_msg(found, "no dislocation after the clients were up");
 	n = sim_dislocations(sim, d, nitems(d));
 	ck_assert_uint_ge(n, (unsigned)found);
@@ -2021,7 +2017,7 @@ START_TEST(test_sim_venues_idle)
 	cl->sub[0] = vcases[1].sub[0];
 	cl->ping = "ping";
 	cl->ping_every = 0.2;
-	run_for(slow(0.7, 2));
+	run_for(tcheck_pick(0.7, 2));
 	ck_assert_uint_eq(cl->closes, 0);
 	count("okx", cl, &tc);
 	ck_assert_uint_eq(tc.kind[T_ACK], 4);
@@ -2090,7 +2086,7 @@ START_TEST(test_sim_venues_binance_streams)
 	struct tcl *c0, *c1, *c2, *c3;
 	struct tcount tc;
 	unsigned i, arrays = 0, lists = 0, wrapped = 0, ok;
-	double dur = slow(0.8, 2);
+	double dur = tcheck_pick(0.8, 2);
 
 	sim_up("prices instruments=BTC,ETH,SOL\n"
 	       "endpoint bn ws tls\nvenue binance rate=20\n"
@@ -2409,7 +2405,7 @@ START_TEST(test_sim_venues_stop_while_busy)
 	unsigned i;
 
 	memset(&o, 0, sizeof o);
-	o.rate = slow(500, 50);
+	o.rate = tcheck_pick(500, 50);
 	o.dislocation_every_s = 0.05;
 	o.dislocation_bps = 50;
 	o.dislocation_s = 0.02;
@@ -2417,7 +2413,7 @@ START_TEST(test_sim_venues_stop_while_busy)
 	for (i = 0; i < nitems(bbo_eps); i++)
 		t_bbo_client(i, bbo_eps[i], "tk");
 	t_connect(7, url_of("binance-market", "/!markPrice@arr@1s"));
-	run_for(slow(0.4, 1.5));
+	run_for(tcheck_pick(0.4, 1.5));
 	for (i = 0; i < nitems(bbo_eps); i++)
 		ck_assert_msg(cls[i].n > 10, "%s: %u", bbo_eps[i], cls[i].n);
 	ck_assert_uint_gt(sim_dislocations(sim, NULL, 0), 0);

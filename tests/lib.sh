@@ -10,6 +10,10 @@ set -u
 : "${XARB:?XARB must name the built xarb binary}"
 : "${XARB_SRCDIR:?XARB_SRCDIR must name the source tree}"
 
+# Under --enable-sanitizers: curses' lifetime allocations are not leaks.
+LSAN_OPTIONS="suppressions=$XARB_SRCDIR/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/xarb-it.XXXXXX")
 BG_PIDS=""
 WAIT_LOG=""

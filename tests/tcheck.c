@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "sim/sim_cert.h"
 #include "tcheck.h"
 #include "tls.h"
@@ -172,6 +173,22 @@ tcheck_slow(void)
 	const char *s = getenv("XARB_SLOW");
 
 	return (s != NULL && *s != '\0' && strcmp(s, "0") != 0);
+}
+
+double
+tcheck_pick(double fast, double slow_value)
+{
+	return (tcheck_slow() ? slow_value : fast);
+}
+
+void
+tcheck_config_set(struct config *cfg, const char *section, const char *key,
+    const char *value)
+{
+	char *cause = NULL;
+
+	ck_assert_msg(config_set(cfg, section, key, value, &cause) == 0,
+	    "[%s] %s = %s: %s", section, key, value, cause);
 }
 
 int

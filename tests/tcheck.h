@@ -53,6 +53,15 @@ struct ssl_ctx_st *tcheck_tls_setup(char **dir);
 /* True when XARB_SLOW is set (valgrind): long tests scale down. */
 int tcheck_slow(void);
 
+/* fast normally, slow_value under XARB_SLOW. */
+double tcheck_pick(double fast, double slow_value);
+
+struct config;
+
+/* config_set(), failing the test with the key and the cause. */
+void tcheck_config_set(struct config *cfg, const char *section, const char *key,
+    const char *value);
+
 /* Runs the suite with CK_ENV verbosity; returns the process exit code. */
 int tcheck_run(Suite *s);
 

@@ -44,7 +44,7 @@ dir=$(sed -n 's/.*certificates in \(.*\)$/\1/p' "$T/xarb.log" | head -n 1)
     fail "expected a status line each second: $(cat "$T/xarb.log")"
 # Without --headless it says the dashboard is absent and runs headless.
 expect_rc 0 "$XARB" --demo --run-for 0.5 -c "$T/demo.conf"
-expect_in "$T/err" "dashboard is not in this build yet"
+expect_in "$T/err" "not a terminal: running headless"
 
 # Signals on a running engine (no timeout(1) wrapper: it would take the
 # signals; --run-for bounds the run and cleanup kills it).
