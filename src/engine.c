@@ -32,6 +32,7 @@
 #include "tls.h"
 #include "venue.h"
 #include "venues.h"
+#include "ws.h"
 #include "xmalloc.h"
 
 #define ENGINE_DEMO_PERIOD 0.001    /* s between demo batches */
@@ -546,6 +547,24 @@ engine_venue_skew(struct engine *e, enum venue_id v)
 	return (skew);
 }
 
+/* No stream open and one connecting, upgrading or backing off. */
+static int
+engine_venue_connecting(const struct venue *vn)
+{
+	enum ws_state st;
+	unsigned k;
+	int trying = 0;
+
+	for (k = 0; venue_stream_stats(vn, k) != NULL; k++) {
+		st = venue_stream_state(vn, k);
+		if (st == WS_OPEN)
+			return (0);
+		trying |= st == WS_CONNECTING || st == WS_UPGRADING ||
+		    st == WS_WAITING;
+	}
+	return (trying);
+}
+
 static void
 engine_snap_venue(struct engine *e, enum venue_id v, struct snap_venue *sv)
 {
@@ -567,11 +586,15 @@ engine_snap_venue(struct engine *e, enum venue_id v, struct snap_venue *sv)
 	for (d = 0; d < SNAP_DROPS; d++)
 		sv->drops[d] = vs.drops[d];
 	sv->losses = vs.losses;
+	sv->state = vs.state;
+	snprintf(sv->last_error, sizeof sv->last_error, "%.*s",
+	    (int)sizeof sv->last_error - 1, vs.last_error);
 	for (k = 0; (ws = venue_stream_stats(e->venue[v], k)) != NULL; k++) {
 		sv->reconnects += ws->reconnects;
 		if (ws->last_msg_ts > sv->last_msg_ts)
 			sv->last_msg_ts = ws->last_msg_ts;
 	}
+	sv->connecting = engine_venue_connecting(e->venue[v]);
 	sv->skew_ns = engine_venue_skew(e, v);
 }
 

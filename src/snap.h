@@ -30,7 +30,10 @@ struct snap_venue {
 	uint64_t reconnects;	    /* connection attempts after a failure */
 	uint64_t losses;	    /* connections lost (not by shutdown) */
 	int64_t last_msg_ts;	    /* CLOCK_REALTIME ns; 0 never */
-	int64_t skew_ns; /* receive minus venue time of its newest quote */
+	int64_t skew_ns;     /* receive minus venue time of its newest quote */
+	uint64_t state;	     /* enum quote_state of the venue */
+	uint64_t connecting; /* no stream open, one (re)connecting */
+	char last_error[96]; /* NUL-terminated, whole 64-bit words */
 };
 
 struct snap {

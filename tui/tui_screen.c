@@ -267,7 +267,9 @@ tui_venue_state(const struct snap_venue *v)
 		return ("off");
 	if (!v->connected)
 		return ("no adapter");
-	return (v->up ? "live" : "down");
+	if (v->connecting && v->state != QUOTE_LIVE)
+		return ("connecting");
+	return (book_state_name((unsigned)v->state));
 }
 
 static void
@@ -280,9 +282,10 @@ tui_draw_venues(struct tui *t, int y, int h)
 	unsigned k, d;
 
 	tui_line(y, A_BOLD, "3 Venues");
-	snprintf(line, sizeof line, "%-12s %-10s %10s %8s %9s %7s %6s %9s %6s",
-	    "VENUE", "STATE", "MSGS", "MSG/S", "LAST MSG", "RECONN", "LOST",
-	    "SKEW", "DROPS");
+	snprintf(line, sizeof line,
+	    "%-12s %-10s %10s %8s %9s %7s %6s %9s %6s  %s", "VENUE", "STATE",
+	    "MSGS", "MSG/S", "LAST MSG", "RECONN", "LOST", "SKEW", "DROPS",
+	    "LAST ERROR");
 	tui_line(y + 1, A_UNDERLINE, line);
 	for (k = 0; k < VENUE_COUNT && (int)k + 2 < h; k++) {
 		v = &t->snap.venue[k];
@@ -301,7 +304,7 @@ tui_draw_venues(struct tui *t, int y, int h)
 		else
 			snprintf(skew, sizeof skew, "-");
 		snprintf(line, sizeof line,
-		    "%-12s %-10s %10llu %8.0f %9s %7llu %6llu %9s %6llu",
+		    "%-12s %-10s %10llu %8.0f %9s %7llu %6llu %9s %6llu  %s",
 		    venues_name(k), tui_venue_state(v),
 		    (unsigned long long)v->msgs,
 		    dt > 0 && v->msgs >= p->msgs
@@ -309,7 +312,8 @@ tui_draw_venues(struct tui *t, int y, int h)
 			: 0.0,
 		    age, (unsigned long long)v->reconnects,
 		    (unsigned long long)v->losses, skew,
-		    (unsigned long long)drops);
+		    (unsigned long long)drops,
+		    v->state == QUOTE_LIVE ? "" : v->last_error);
 		tui_line(y + 2 + (int)k,
 		    v->enabled && !v->up && t->colours ? COLOR_PAIR(TUI_C_STALE)
 						       : 0,
