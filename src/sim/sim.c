@@ -1926,6 +1926,16 @@ sim_funding_jumps(struct sim *s, struct pricegen_funding_jump *last)
 	return (sim_market_funding_jumps(s->market, last));
 }
 
+int
+sim_funding_jump_of(struct sim *s, unsigned i, unsigned v,
+    struct pricegen_funding_jump *out)
+{
+	if (s->market == NULL || i >= INST_NONE || v >= VENUE_COUNT)
+		return (-1);
+	return (sim_market_leg_jump(s->market, (inst_id)i, (enum venue_id)v,
+	    out));
+}
+
 unsigned
 sim_dislocations(struct sim *s, struct pricegen_dislocation *out, unsigned max)
 {

@@ -240,6 +240,14 @@ int sim_mute(struct sim *s, const char *endpoint, int on);
  */
 uint64_t sim_funding_jumps(struct sim *s, struct pricegen_funding_jump *last);
 
+/*
+ * The latest funding jump of instrument i (an index of the `prices`
+ * instruments) on venue v.  Returns 0, or -1 if that leg has not
+ * jumped.  Any thread.
+ */
+int sim_funding_jump_of(struct sim *s, unsigned i, unsigned v,
+    struct pricegen_funding_jump *out);
+
 /* A consistent copy of the counters of endpoint (NULL: all). Any thread. */
 void sim_get_stats(struct sim *s, const char *endpoint, struct sim_stats *st);
 

@@ -92,6 +92,8 @@ struct sim_market {
 	uint64_t jumps_seen; /* its funding jumps at the last look */
 	struct pricegen_funding_jump jump; /* the latest, under mu */
 	uint64_t jumps;			   /* how many, under mu */
+	/* Per leg (ninst x VENUE_COUNT), under mu: its latest jump. */
+	struct pricegen_funding_jump *leg_jump; /* owned */
 };
 
 /* One instrument of one session. */

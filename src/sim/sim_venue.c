@@ -419,6 +419,8 @@ sim_market_new(const char *name, const struct sim_script *sc,
 	for (i = 0; i < m->ninst; i++)
 		m->bases[i] = symbols_base(sym, (inst_id)i);
 	m->legs = xcalloc((size_t)m->ninst * VENUE_COUNT, sizeof *m->legs);
+	m->leg_jump =
+	    xcalloc((size_t)m->ninst * VENUE_COUNT, sizeof *m->leg_jump);
 	for (i = 0; i < m->ninst; i++)
 		for (v = 0; v < VENUE_COUNT; v++)
 			sim_market_leg(m, (inst_id)i, (enum venue_id)v);
@@ -459,6 +461,7 @@ sim_market_free(struct sim_market *m)
 	free(m->eps);
 	pricegen_free(m->gen);
 	free(m->legs);
+	free(m->leg_jump);
 	free(m->bases);
 	symbols_free(m->own_sym);
 	free(m->doc);
@@ -480,6 +483,8 @@ sim_market_watch_jumps(struct sim_market *m)
 	pthread_mutex_lock(&m->mu);
 	m->jump = *pricegen_last_jump(m->gen);
 	m->jumps = n;
+	/* A quote makes at most one jump: none is missed here. */
+	m->leg_jump[m->jump.inst * VENUE_COUNT + m->jump.venue] = m->jump;
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -534,6 +539,23 @@ sim_market_funding_jumps(struct sim_market *m,
 		*last = m->jump;
 	pthread_mutex_unlock(&m->mu);
 	return (n);
+}
+
+int
+sim_market_leg_jump(struct sim_market *m, inst_id i, enum venue_id v,
+    struct pricegen_funding_jump *out)
+{
+	int rv = -1;
+
+	if (i >= m->ninst || (unsigned)v >= VENUE_COUNT)
+		return (-1);
+	pthread_mutex_lock(&m->mu);
+	if (m->leg_jump[i * VENUE_COUNT + v].at != 0) {
+		*out = m->leg_jump[i * VENUE_COUNT + v];
+		rv = 0;
+	}
+	pthread_mutex_unlock(&m->mu);
+	return (rv);
 }
 
 unsigned

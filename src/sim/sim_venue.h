@@ -50,6 +50,10 @@ void sim_market_free(struct sim_market *m);
 uint64_t sim_market_funding_jumps(struct sim_market *m,
     struct pricegen_funding_jump *last);
 
+/* See sim_funding_jump_of() in sim.h.  Any thread. */
+int sim_market_leg_jump(struct sim_market *m, inst_id i, enum venue_id v,
+    struct pricegen_funding_jump *out);
+
 /* See sim_dislocations() in sim.h.  Any thread. */
 unsigned sim_market_dislocations(struct sim_market *m,
     struct pricegen_dislocation *out, unsigned max);
