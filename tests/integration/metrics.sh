@@ -52,11 +52,14 @@ all_up() {
 }
 wait_for 20 all_up
 scrape "$T/m1" || fail "first scrape: $(cat "$T/code")"
-# The engine publishes every 100 ms; wait until the counters moved.
+# The engine publishes every 100 ms; wait until the counters moved and
+# an opportunity was published (the publish stage has samples only then).
 grown() {
 	scrape "$T/m2" && ! cmp -s "$T/m1" "$T/m2" &&
 	    [ "$(sed -n 's/^xarb_book_updates_total //p' "$T/m2")" -gt \
-	    "$(sed -n 's/^xarb_book_updates_total //p' "$T/m1")" ]
+	    "$(sed -n 's/^xarb_book_updates_total //p' "$T/m1")" ] &&
+	    [ "$(sed -n 's/^xarb_opportunities_total{event="open"} //p' \
+	    "$T/m2")" -gt 0 ]
 }
 wait_for 10 grown
 
