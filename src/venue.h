@@ -123,6 +123,33 @@ int venue_symbol_tok(struct venue_parser *p, int i);
 int venue_price(struct venue_parser *p, inst_id i, int tok, int64_t *out);
 int venue_size(struct venue_parser *p, inst_id i, int tok, int64_t *out);
 
+/* For adapters: token t holds a value (not absent, null or ""). */
+int venue_present(const struct json_doc *d, int t);
+
+/*
+ * For adapters: milliseconds since the epoch at token tok into ns.
+ * Return 0, or -1 and a drop "bad <what>" if it is not a positive
+ * millisecond count.
+ */
+int venue_ms(struct venue_parser *p, int tok, const char *what, int64_t *ns);
+
+/*
+ * For adapters: the best level of a book side arr, [[price, size, ...],
+ * ...], into canonical price and size; [] or null is an empty side (0
+ * and 0).  chan and name ("bids") word the drops.  0, or -1 and a drop.
+ */
+int venue_book_side(struct venue_parser *p, inst_id i, int arr,
+    const char *chan, const char *name, int64_t *px, int64_t *sz);
+
+/*
+ * For adapters: a ticker's side as two keys of object el, price pk and
+ * size sk: 1 if pk is absent (the side is left alone), 0 with both
+ * values (0 and 0 when the price is null or "": an empty side), -1 and
+ * a drop if they are not numbers.
+ */
+int venue_ticker_side(struct venue_parser *p, inst_id i, int el, const char *pk,
+    const char *sk, int64_t *px, int64_t *sz);
+
 /* For adapters: hand an update to the emit callback. */
 void venue_emit(struct venue_parser *p, const struct venue_update *up);
 

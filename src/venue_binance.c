@@ -33,21 +33,6 @@
 #define BINANCE_IVL_MASK ((INT64_C(1) << BINANCE_IVL_BITS) - 1)
 #define BINANCE_MS_PER_H INT64_C(3600000)
 
-/* Milliseconds at token tok into ns; -1 (and a drop) if it is not one. */
-static int
-binance_ms(struct venue_parser *p, int tok, const char *what, int64_t *ns)
-{
-	int64_t ms;
-
-	if (json_get_i64(&p->doc, tok, &ms) != 0 || ms <= 0 ||
-	    ms > INT64_MAX / NS_PER_MS) {
-		venue_drop(p, VENUE_DROP_NUMBER, "bad %s", what);
-		return (-1);
-	}
-	*ns = ms * NS_PER_MS;
-	return (0);
-}
-
 /*
  * The funding interval of instrument i.  markPrice does not carry it and
  * Binance runs 8 h by default but 4 h or 1 h on some symbols (only REST
@@ -102,7 +87,7 @@ binance_book(struct venue_parser *p, int ev)
 	if ((t = json_find(d, ev, "T")) == -1)
 		t = json_find(d, ev, "E");
 	if (t != -1) {
-		if (binance_ms(p, t, "book time", &u->exch_ts) != 0)
+		if (venue_ms(p, t, "book time", &u->exch_ts) != 0)
 			return (VENUE_DROPPED);
 		u->mask |= QU_EXCH_TS;
 	}
@@ -140,7 +125,7 @@ binance_mark(struct venue_parser *p, int ev, inst_id i)
 			up.u.mask |= QU_NEXT_FUNDING;
 	}
 	t = json_find(d, ev, "E");
-	if (binance_ms(p, t, "event time", &up.u.exch_ts) != 0)
+	if (venue_ms(p, t, "event time", &up.u.exch_ts) != 0)
 		return (VENUE_DROPPED);
 	up.u.mask |= QU_EXCH_TS;
 	up.u.funding_min = up.u.mask & QU_NEXT_FUNDING

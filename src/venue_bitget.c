@@ -45,18 +45,6 @@ _Static_assert(sizeof BITGET_SUB_HEAD + sizeof BITGET_SUB_ARGS +
 
 const char venue_bitget_ping_text[] = "ping";
 
-/* Present and not "" or null: Bitget sends "" for "no value". */
-static int
-bitget_present(const struct json_doc *d, int t)
-{
-	const char *s;
-	size_t len;
-
-	if (t == -1 || json_is_null(d, t))
-		return (0);
-	return (json_get_str(d, t, &s, &len) != 0 || len > 0);
-}
-
 /*
  * {"event":...}: subscribe acks (one per arg), login, answers to
  * requests.  An "error" event, or a non-zero code (a number or a
@@ -95,55 +83,21 @@ bitget_ts(struct venue_parser *p, int el, struct quote_update *u)
 {
 	const struct json_doc *d = &p->doc;
 	int t = json_find(d, el, "ts");
-	int64_t ms;
 
-	if (!bitget_present(d, t))
+	if (!venue_present(d, t))
 		t = json_find(d, 0, "ts");
-	if (!bitget_present(d, t))
+	if (!venue_present(d, t))
 		return (0);
-	if (json_get_i64(d, t, &ms) != 0 || ms <= 0 ||
-	    ms > INT64_MAX / NS_PER_MS) {
-		venue_drop(p, VENUE_DROP_NUMBER, "bad ts");
+	if (venue_ms(p, t, "ts", &u->exch_ts) != 0)
 		return (-1);
-	}
-	u->exch_ts = ms * NS_PER_MS;
 	u->mask |= QU_EXCH_TS;
 	return (0);
 }
 
 /*
- * One books1 side: [[price, size]], or [] when the side is empty (price
- * and size 0; recorded for AQTUSDT's bids; null too).  Depth 1: the
- * first level.
+ * books1: each side [[price, size]], or [] when empty (recorded for
+ * AQTUSDT's bids).  Bitget sends "" for "no value" (venue_present()).
  */
-static int
-bitget_side(struct venue_parser *p, inst_id i, int arr, const char *name,
-    int64_t *px, int64_t *sz)
-{
-	const struct json_doc *d = &p->doc;
-	int lvl;
-
-	*px = *sz = 0;
-	if (json_is_null(d, arr))
-		return (0);
-	if (!json_is_array(d, arr)) {
-		venue_drop(p, VENUE_DROP_SHAPE, "books1: %s is not a list",
-		    name);
-		return (-1);
-	}
-	if (json_size(d, arr) == 0)
-		return (0);
-	lvl = json_index(d, arr, 0);
-	if (!json_is_array(d, lvl) || json_size(d, lvl) < 2) {
-		venue_drop(p, VENUE_DROP_SHAPE, "books1: bad %s level", name);
-		return (-1);
-	}
-	if (venue_price(p, i, json_index(d, lvl, 0), px) != 0 ||
-	    venue_size(p, i, json_index(d, lvl, 1), sz) != 0)
-		return (-1);
-	return (0);
-}
-
 static enum venue_result
 bitget_book(struct venue_parser *p, inst_id i, int el)
 {
@@ -152,38 +106,16 @@ bitget_book(struct venue_parser *p, inst_id i, int el)
 
 	memset(&up, 0, sizeof up);
 	up.inst = i;
-	if (bitget_side(p, i, json_find(d, el, "bids"), "bids", &up.u.bid,
-		&up.u.bid_size) != 0 ||
-	    bitget_side(p, i, json_find(d, el, "asks"), "asks", &up.u.ask,
-		&up.u.ask_size) != 0 ||
+	if (venue_book_side(p, i, json_find(d, el, "bids"), "books1", "bids",
+		&up.u.bid, &up.u.bid_size) != 0 ||
+	    venue_book_side(p, i, json_find(d, el, "asks"), "books1", "asks",
+		&up.u.ask, &up.u.ask_size) != 0 ||
 	    bitget_ts(p, el, &up.u) != 0)
 		return (VENUE_DROPPED);
 	up.u.mask |= QU_TOP;
 	p->snap[i] |= BITGET_SNAP_BOOK;
 	venue_emit(p, &up);
 	return (VENUE_OK);
-}
-
-/*
- * One ticker side: absent leaves it alone (1); a price of "" is an
- * empty side (0 and 0); else price and size.  -1: dropped.
- */
-static int
-bitget_ticker_side(struct venue_parser *p, inst_id i, int el, const char *pk,
-    const char *sk, int64_t *px, int64_t *sz)
-{
-	const struct json_doc *d = &p->doc;
-	int t = json_find(d, el, pk);
-
-	if (t == -1)
-		return (1);
-	*px = *sz = 0;
-	if (!bitget_present(d, t))
-		return (0);
-	if (venue_price(p, i, t, px) != 0 ||
-	    venue_size(p, i, json_find(d, el, sk), sz) != 0)
-		return (-1);
-	return (0);
 }
 
 /* The ticker's top of book, unless books1 owns it.  0 or -1. */
@@ -195,9 +127,9 @@ bitget_ticker_top(struct venue_parser *p, inst_id i, int el,
 
 	if (p->snap[i] & BITGET_SNAP_BOOK)
 		return (0);
-	if ((rb = bitget_ticker_side(p, i, el, "bidPr", "bidSz", &u->bid,
+	if ((rb = venue_ticker_side(p, i, el, "bidPr", "bidSz", &u->bid,
 		 &u->bid_size)) < 0 ||
-	    (ra = bitget_ticker_side(p, i, el, "askPr", "askSz", &u->ask,
+	    (ra = venue_ticker_side(p, i, el, "askPr", "askSz", &u->ask,
 		 &u->ask_size)) < 0)
 		return (-1);
 	if (rb == 0)
@@ -223,14 +155,14 @@ bitget_ticker(struct venue_parser *p, inst_id i, int el)
 	if (bitget_ticker_top(p, i, el, &up.u) != 0)
 		return (VENUE_DROPPED);
 	t = json_find(d, el, "fundingRate");
-	if (bitget_present(d, t)) {
+	if (venue_present(d, t)) {
 		if (json_get_fixed(d, t, RATE_DECIMALS, &up.u.funding) < 0)
 			return (venue_drop(p, VENUE_DROP_NUMBER,
 			    "bad fundingRate"));
 		up.u.mask |= QU_FUNDING;
 	}
 	t = json_find(d, el, "nextFundingTime");
-	if (bitget_present(d, t)) {
+	if (venue_present(d, t)) {
 		if (json_get_i64(d, t, &ms) != 0 || ms < 0)
 			return (venue_drop(p, VENUE_DROP_NUMBER,
 			    "bad nextFundingTime"));

@@ -91,7 +91,6 @@ hyperliquid_bbo(struct venue_parser *p, int data)
 {
 	const struct json_doc *d = &p->doc;
 	struct venue_update up;
-	int64_t ms;
 	int i, bbo;
 
 	if ((i = venue_symbol_tok(p, json_find(d, data, "coin"))) < 0)
@@ -108,11 +107,9 @@ hyperliquid_bbo(struct venue_parser *p, int data)
 	    hyperliquid_level(p, up.inst, json_index(d, bbo, 1), &up.u.ask,
 		&up.u.ask_size) != 0)
 		return (VENUE_DROPPED);
-	if (json_get_i64(d, json_find(d, data, "time"), &ms) != 0 || ms <= 0 ||
-	    ms > INT64_MAX / NS_PER_MS)
-		return (venue_drop(p, VENUE_DROP_NUMBER, "bad time"));
+	if (venue_ms(p, json_find(d, data, "time"), "time", &up.u.exch_ts) != 0)
+		return (VENUE_DROPPED);
 	up.u.mask = QU_TOP | QU_EXCH_TS;
-	up.u.exch_ts = ms * NS_PER_MS;
 	venue_emit(p, &up);
 	return (VENUE_OK);
 }

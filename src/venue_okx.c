@@ -48,18 +48,6 @@ _Static_assert(sizeof OKX_SUB_HEAD + 10 +
 
 const char venue_okx_ping_text[] = "ping";
 
-/* Present and not "" or null: OKX sends "" for "no value". */
-static int
-okx_present(const struct json_doc *d, int t)
-{
-	const char *s;
-	size_t len;
-
-	if (t == -1 || json_is_null(d, t))
-		return (0);
-	return (json_get_str(d, t, &s, &len) != 0 || len > 0);
-}
-
 /*
  * An error from the venue, said as OKX said it: "<what>: code <code>:
  * <msg>" (msg raw, escapes and all, cut to fit p->why).
@@ -111,52 +99,19 @@ okx_ts(struct venue_parser *p, int el, struct quote_update *u)
 {
 	const struct json_doc *d = &p->doc;
 	int t = json_find(d, el, "ts");
-	int64_t ms;
 
-	if (!okx_present(d, t))
+	if (!venue_present(d, t))
 		return (0);
-	if (json_get_i64(d, t, &ms) != 0 || ms <= 0 ||
-	    ms > INT64_MAX / NS_PER_MS) {
-		venue_drop(p, VENUE_DROP_NUMBER, "bad ts");
+	if (venue_ms(p, t, "ts", &u->exch_ts) != 0)
 		return (-1);
-	}
-	u->exch_ts = ms * NS_PER_MS;
 	u->mask |= QU_EXCH_TS;
 	return (0);
 }
 
 /*
- * One bbo-tbt side: [[price, contracts, "0", orders]], or [] when the
- * side is empty (price and size 0; null too).  Depth 1: the first level.
+ * bbo-tbt: each side [[price, contracts, "0", orders]], or [] when empty.
+ * OKX sends "" for "no value" (venue_present()).
  */
-static int
-okx_side(struct venue_parser *p, inst_id i, int arr, const char *name,
-    int64_t *px, int64_t *sz)
-{
-	const struct json_doc *d = &p->doc;
-	int lvl;
-
-	*px = *sz = 0;
-	if (json_is_null(d, arr))
-		return (0);
-	if (!json_is_array(d, arr)) {
-		venue_drop(p, VENUE_DROP_SHAPE, "bbo-tbt: %s is not a list",
-		    name);
-		return (-1);
-	}
-	if (json_size(d, arr) == 0)
-		return (0);
-	lvl = json_index(d, arr, 0);
-	if (!json_is_array(d, lvl) || json_size(d, lvl) < 2) {
-		venue_drop(p, VENUE_DROP_SHAPE, "bbo-tbt: bad %s level", name);
-		return (-1);
-	}
-	if (venue_price(p, i, json_index(d, lvl, 0), px) != 0 ||
-	    venue_size(p, i, json_index(d, lvl, 1), sz) != 0)
-		return (-1);
-	return (0);
-}
-
 static enum venue_result
 okx_bbo(struct venue_parser *p, inst_id i, int el)
 {
@@ -165,38 +120,16 @@ okx_bbo(struct venue_parser *p, inst_id i, int el)
 
 	memset(&up, 0, sizeof up);
 	up.inst = i;
-	if (okx_side(p, i, json_find(d, el, "bids"), "bids", &up.u.bid,
-		&up.u.bid_size) != 0 ||
-	    okx_side(p, i, json_find(d, el, "asks"), "asks", &up.u.ask,
-		&up.u.ask_size) != 0 ||
+	if (venue_book_side(p, i, json_find(d, el, "bids"), "bbo-tbt", "bids",
+		&up.u.bid, &up.u.bid_size) != 0 ||
+	    venue_book_side(p, i, json_find(d, el, "asks"), "bbo-tbt", "asks",
+		&up.u.ask, &up.u.ask_size) != 0 ||
 	    okx_ts(p, el, &up.u) != 0)
 		return (VENUE_DROPPED);
 	up.u.mask |= QU_TOP;
 	p->snap[i] |= OKX_SNAP_BBO;
 	venue_emit(p, &up);
 	return (VENUE_OK);
-}
-
-/*
- * One tickers side: absent leaves it alone (1); a price of "" is an
- * empty side (0 and 0); else price and size in contracts.  -1: dropped.
- */
-static int
-okx_ticker_side(struct venue_parser *p, inst_id i, int el, const char *pk,
-    const char *sk, int64_t *px, int64_t *sz)
-{
-	const struct json_doc *d = &p->doc;
-	int t = json_find(d, el, pk);
-
-	if (t == -1)
-		return (1);
-	*px = *sz = 0;
-	if (!okx_present(d, t))
-		return (0);
-	if (venue_price(p, i, t, px) != 0 ||
-	    venue_size(p, i, json_find(d, el, sk), sz) != 0)
-		return (-1);
-	return (0);
 }
 
 static enum venue_result
@@ -210,9 +143,9 @@ okx_ticker(struct venue_parser *p, inst_id i, int el)
 		return (VENUE_IGNORED);
 	memset(&up, 0, sizeof up);
 	up.inst = i;
-	if ((rb = okx_ticker_side(p, i, el, "bidPx", "bidSz", &up.u.bid,
+	if ((rb = venue_ticker_side(p, i, el, "bidPx", "bidSz", &up.u.bid,
 		 &up.u.bid_size)) < 0 ||
-	    (ra = okx_ticker_side(p, i, el, "askPx", "askSz", &up.u.ask,
+	    (ra = venue_ticker_side(p, i, el, "askPx", "askSz", &up.u.ask,
 		 &up.u.ask_size)) < 0)
 		return (VENUE_DROPPED);
 	if (rb == 0)
@@ -234,7 +167,7 @@ okx_time(struct venue_parser *p, int el, const char *key, int64_t *ms)
 	const struct json_doc *d = &p->doc;
 	int t = json_find(d, el, key);
 
-	if (!okx_present(d, t))
+	if (!venue_present(d, t))
 		return (0);
 	if (json_get_i64(d, t, ms) != 0 || *ms < 0) {
 		venue_drop(p, VENUE_DROP_NUMBER, "bad %s", key);
@@ -262,7 +195,7 @@ okx_funding(struct venue_parser *p, inst_id i, int el)
 	memset(&up, 0, sizeof up);
 	up.inst = i;
 	t = json_find(d, el, "fundingRate");
-	if (okx_present(d, t)) {
+	if (venue_present(d, t)) {
 		if (json_get_fixed(d, t, RATE_DECIMALS, &up.u.funding) < 0)
 			return (venue_drop(p, VENUE_DROP_NUMBER,
 			    "bad fundingRate"));

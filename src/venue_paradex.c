@@ -32,21 +32,6 @@
 #define PARADEX_FUNDING "funding_data."
 #define PARADEX_FUNDING_MIN 480 /* funding_rate_8h is per 8 hours */
 
-/* Milliseconds at token tok into ns; -1 (and a drop) if it is not one. */
-static int
-paradex_ms(struct venue_parser *p, int tok, const char *what, int64_t *ns)
-{
-	int64_t ms;
-
-	if (json_get_i64(&p->doc, tok, &ms) != 0 || ms <= 0 ||
-	    ms > INT64_MAX / NS_PER_MS) {
-		venue_drop(p, VENUE_DROP_NUMBER, "bad %s", what);
-		return (-1);
-	}
-	*ns = ms * NS_PER_MS;
-	return (0);
-}
-
 /* Is token i a null or an empty string: no value? */
 static int
 paradex_blank(const struct json_doc *d, int i)
@@ -95,7 +80,7 @@ paradex_bbo(struct venue_parser *p, int data)
 		&up.u.bid_size) != 0 ||
 	    paradex_side(p, up.inst, data, "ask", "ask_size", &up.u.ask,
 		&up.u.ask_size) != 0 ||
-	    paradex_ms(p, json_find(d, data, "last_updated_at"),
+	    venue_ms(p, json_find(d, data, "last_updated_at"),
 		"last_updated_at", &up.u.exch_ts) != 0)
 		return (VENUE_DROPPED);
 	/*
@@ -128,7 +113,7 @@ paradex_funding(struct venue_parser *p, int data)
 		RATE_DECIMALS, &up.u.funding) < 0)
 		return (venue_drop(p, VENUE_DROP_NUMBER,
 		    "bad funding_rate_8h"));
-	if (paradex_ms(p, json_find(d, data, "created_at"), "created_at",
+	if (venue_ms(p, json_find(d, data, "created_at"), "created_at",
 		&up.u.exch_ts) != 0)
 		return (VENUE_DROPPED);
 	/* Continuous: no settlement, so no next funding time. */

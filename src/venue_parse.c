@@ -146,6 +146,77 @@ venue_size(struct venue_parser *p, inst_id i, int tok, int64_t *out)
 	return (0);
 }
 
+int
+venue_present(const struct json_doc *d, int t)
+{
+	const char *s;
+	size_t len;
+
+	if (t == -1 || json_is_null(d, t))
+		return (0);
+	return (json_get_str(d, t, &s, &len) != 0 || len > 0);
+}
+
+int
+venue_ms(struct venue_parser *p, int tok, const char *what, int64_t *ns)
+{
+	int64_t ms;
+
+	if (json_get_i64(&p->doc, tok, &ms) != 0 || ms <= 0 ||
+	    ms > INT64_MAX / NS_PER_MS) {
+		venue_drop(p, VENUE_DROP_NUMBER, "bad %s", what);
+		return (-1);
+	}
+	*ns = ms * NS_PER_MS;
+	return (0);
+}
+
+int
+venue_book_side(struct venue_parser *p, inst_id i, int arr, const char *chan,
+    const char *name, int64_t *px, int64_t *sz)
+{
+	const struct json_doc *d = &p->doc;
+	int lvl;
+
+	*px = *sz = 0;
+	if (json_is_null(d, arr))
+		return (0);
+	if (!json_is_array(d, arr)) {
+		venue_drop(p, VENUE_DROP_SHAPE, "%s: %s is not a list", chan,
+		    name);
+		return (-1);
+	}
+	if (json_size(d, arr) == 0)
+		return (0);
+	lvl = json_index(d, arr, 0);
+	if (!json_is_array(d, lvl) || json_size(d, lvl) < 2) {
+		venue_drop(p, VENUE_DROP_SHAPE, "%s: bad %s level", chan, name);
+		return (-1);
+	}
+	if (venue_price(p, i, json_index(d, lvl, 0), px) != 0 ||
+	    venue_size(p, i, json_index(d, lvl, 1), sz) != 0)
+		return (-1);
+	return (0);
+}
+
+int
+venue_ticker_side(struct venue_parser *p, inst_id i, int el, const char *pk,
+    const char *sk, int64_t *px, int64_t *sz)
+{
+	const struct json_doc *d = &p->doc;
+	int t = json_find(d, el, pk);
+
+	if (t == -1)
+		return (1);
+	*px = *sz = 0;
+	if (!venue_present(d, t))
+		return (0);
+	if (venue_price(p, i, t, px) != 0 ||
+	    venue_size(p, i, json_find(d, el, sk), sz) != 0)
+		return (-1);
+	return (0);
+}
+
 void
 venue_emit(struct venue_parser *p, const struct venue_update *up)
 {
