@@ -350,6 +350,5 @@ net_suite(void)
 int
 main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
 	return (tcheck_run(net_suite()));
 }

@@ -1354,7 +1354,6 @@ main(void)
 {
 	int rv;
 
-	signal(SIGPIPE, SIG_IGN); /* OpenSSL writes with write(2) */
 	if (certs_make() != 0)
 		rv = EXIT_FAILURE;
 	else

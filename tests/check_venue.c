@@ -301,6 +301,5 @@ venue_suite(void)
 int
 main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
 	return (tcheck_run(venue_suite()));
 }

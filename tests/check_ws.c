@@ -804,6 +804,5 @@ ws_suite(void)
 int
 main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
 	return (tcheck_run(ws_suite()));
 }

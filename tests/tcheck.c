@@ -152,7 +152,6 @@ tcheck_tls_setup(char **dir)
 	char *cause = NULL, *ca;
 	SSL_CTX *ctx;
 
-	signal(SIGPIPE, SIG_IGN);
 	*dir = tcheck_mkdtemp();
 	if (sim_cert_make(*dir, &cause) != 0) {
 		fprintf(stderr, "sim_cert_make: %s\n", cause);
@@ -197,6 +196,11 @@ tcheck_run(Suite *s)
 	SRunner *sr = srunner_create(s);
 	int failed;
 
+	/*
+	 * tls.c's contract, as main.c keeps it for xarb: a peer that goes
+	 * away is EPIPE, not a signal that kills the test program.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -45,8 +45,8 @@ struct ssl_ctx_st;
  * For programs that talk TLS to the simulator: a test CA and server
  * certificate from sim_cert_make() in a fresh scratch directory (*dir,
  * removed by tcheck_rmdir()), and a client context that trusts it (the
- * caller frees it).  Also ignores SIGPIPE: OpenSSL writes with
- * write(2).  Exits the program on failure, as nothing could be tested.
+ * caller frees it).  Exits the program on failure, as nothing could be
+ * tested.
  */
 struct ssl_ctx_st *tcheck_tls_setup(char **dir);
 
@@ -62,7 +62,10 @@ struct config;
 void tcheck_config_set(struct config *cfg, const char *section, const char *key,
     const char *value);
 
-/* Runs the suite with CK_ENV verbosity; returns the process exit code. */
+/*
+ * Runs the suite with CK_ENV verbosity, SIGPIPE ignored (OpenSSL writes
+ * with write(2)); returns the process exit code.
+ */
 int tcheck_run(Suite *s);
 
 #endif /* XARB_TCHECK_H */
